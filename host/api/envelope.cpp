@@ -1,0 +1,38 @@
+// host/api/envelope.cpp - building and unwrapping the LXD-style response envelope.
+#include "api/envelope.hpp"
+
+#include "common/error.hpp"
+
+namespace microcloud::host::api {
+
+nlohmann::json sync_response(nlohmann::json metadata) {
+    return {{"type", "sync"}, {"status", "Success"}, {"status_code", 200},
+            {"error_code", 0}, {"error", ""},        {"metadata", std::move(metadata)}};
+}
+
+nlohmann::json error_response(int http_status, const std::string& message, const std::string& code,
+                              nlohmann::json details) {
+    nlohmann::json metadata = nullptr;
+    if (!code.empty() || !details.is_null()) metadata = {{"code", code}, {"details", std::move(details)}};
+    return {{"type", "error"}, {"status", ""},        {"status_code", 0},
+            {"error_code", http_status}, {"error", message}, {"metadata", std::move(metadata)}};
+}
+
+nlohmann::json unwrap(int http_status, const std::string& body) {
+    nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("type"))
+        throw Error("bad_response", "Unexpected response (HTTP " + std::to_string(http_status) + "): " + body.substr(0, 200));
+    if (doc.value("type", "") == "error") {
+        std::string code = "api_error";
+        nlohmann::json details = nullptr;
+        if (doc["metadata"].is_object()) {
+            code = doc["metadata"].value("code", code);
+            if (code.empty()) code = "api_error";
+            details = doc["metadata"].value("details", nlohmann::json());
+        }
+        throw Error(code, doc.value("error", "unknown error"), details);
+    }
+    return doc.value("metadata", nlohmann::json());
+}
+
+}  // namespace microcloud::host::api

@@ -1,0 +1,46 @@
+// host/cli/cmd_status.cpp - `microcloud status`: each member, each plugin, what it discovered.
+#include "cli/command.hpp"
+#include "common/error.hpp"
+
+namespace microcloud::host::cli {
+namespace {
+
+// One line for humans out of a discovery report: version, running, first reason.
+std::string summarize(const nlohmann::json& entry) {
+    if (entry.contains("error")) return "error: " + entry["error"].value("message", "");
+    if (!entry.contains("discovery")) return entry.value("reason", "");
+    const nlohmann::json& d = entry["discovery"];
+    std::string out;
+    if (d.contains("version") && d["version"].is_string() && !d["version"].get<std::string>().empty())
+        out += "version " + d["version"].get<std::string>();
+    if (d.contains("running") && d["running"].is_boolean())
+        out += std::string(out.empty() ? "" : ", ") + (d["running"].get<bool>() ? "running" : "not running");
+    if (d.contains("reasons") && d["reasons"].is_array() && !d["reasons"].empty() && d["reasons"][0].is_string())
+        out += std::string(out.empty() ? "" : "; ") + d["reasons"][0].get<std::string>();
+    return out;
+}
+
+std::string yes_no(const nlohmann::json& entry) {
+    if (!entry.contains("discovery")) return "-";
+    const nlohmann::json& d = entry["discovery"];
+    return d.contains("present") && d["present"].is_boolean() ? (d["present"].get<bool>() ? "yes" : "no") : "-";
+}
+
+}  // namespace
+
+int run_status(const Invocation& inv) {
+    if (!inv.args.empty())
+        throw Error("invalid_arguments", "Unexpected argument \"" + inv.args.front() + "\" for status");
+    const nlohmann::json status = inv.client().get("/1.0/status");
+    Table table{{"MEMBER", "PLUGIN", "STATE", "PRESENT", "DETAILS"}, {}};
+    const nlohmann::json members = status.value("members", nlohmann::json::array());
+    for (const auto& member : members) {
+        const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());
+        for (const auto& [plugin, entry] : plugins.items())
+            table.rows.push_back({member.value("name", ""), plugin, entry.value("state", ""), yes_no(entry), summarize(entry)});
+    }
+    print(inv, status, table);
+    return 0;
+}
+
+}  // namespace microcloud::host::cli

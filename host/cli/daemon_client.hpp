@@ -1,0 +1,27 @@
+// host/cli/daemon_client.hpp - the CLI's connection to the local microcloudd control socket.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace microcloud::host::cli {
+
+class DaemonClient {
+public:
+    explicit DaemonClient(std::filesystem::path state_dir);
+
+    // GETs an API path and returns the envelope's metadata. Throws Error("daemon_unreachable")
+    // naming the socket when microcloudd does not answer, or the API's own error.
+    nlohmann::json get(const std::string& path,
+                       std::chrono::milliseconds timeout = std::chrono::milliseconds(60000)) const;
+
+    const std::filesystem::path& socket() const { return socket_; }
+
+private:
+    std::filesystem::path socket_;
+};
+
+}  // namespace microcloud::host::cli

@@ -1,0 +1,55 @@
+// host/daemon/daemon_config.cpp - reading and checking the daemon's YAML config file.
+#include "daemon/daemon_config.hpp"
+
+#include "common/error.hpp"
+#include "common/yaml_json.hpp"
+
+namespace microcloud::host::daemon {
+namespace {
+
+[[noreturn]] void bad(const std::filesystem::path& file, const std::string& key, const std::string& what) {
+    throw Error("invalid_config", "Invalid config file " + file.string() + ": key \"" + key + "\" " + what,
+                nlohmann::json{{"file", file.string()}, {"key", key}});
+}
+
+std::vector<std::string> string_list(const std::filesystem::path& file, const std::string& key, const nlohmann::json& v) {
+    if (!v.is_array()) bad(file, key, "must be a list of strings");
+    std::vector<std::string> out;
+    for (const auto& item : v) {
+        if (!item.is_string()) bad(file, key, "must be a list of strings");
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, bool explicit_file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        if (explicit_file) throw Error("file_unreadable", "Config file " + file.string() + " does not exist");
+        return;
+    }
+    nlohmann::json doc = load_yaml_file(file);
+    if (doc.is_null()) return;
+    if (!doc.is_object())
+        throw Error("invalid_config", "Invalid config file " + file.string() + ": expected a map of settings");
+    for (const auto& [key, value] : doc.items()) {
+        if (key == "plugin-dirs") {
+            for (const std::string& dir : string_list(file, key, value)) config.plugin_dirs.emplace_back(dir);
+        } else if (key == "disable-plugins") {
+            for (const std::string& name : string_list(file, key, value)) config.disabled_plugins.insert(name);
+        } else if (key == "plugins") {
+            if (!value.is_object()) bad(file, key, "must map plugin names to their settings");
+            for (const auto& [name, settings] : value.items()) {
+                if (!settings.is_object() && !settings.is_null())
+                    bad(file, key + "." + name, "must be a map of settings");
+                config.plugin_config[name] = settings.is_null() ? nlohmann::json::object() : settings;
+            }
+        } else {
+            bad(file, key, "is not known (accepted: plugin-dirs, disable-plugins, plugins)");
+        }
+    }
+}
+
+}  // namespace microcloud::host::daemon

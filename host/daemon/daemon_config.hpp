@@ -1,0 +1,26 @@
+// host/daemon/daemon_config.hpp - microcloudd's settings: command-line flags merged over the
+// optional YAML config file (<state-dir>/microcloudd.yaml or --config).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace microcloud::host::daemon {
+
+struct DaemonConfig {
+    std::filesystem::path state_dir;
+    std::vector<std::filesystem::path> plugin_dirs;   // before MICROCLOUD_PLUGIN_PATH and the default
+    std::set<std::string> disabled_plugins;
+    nlohmann::json plugin_config = nlohmann::json::object();  // plugin name -> config object
+};
+
+// Reads the config file into `config`. Accepted keys: plugin-dirs (list), disable-plugins (list),
+// plugins (map of plugin name -> map). Unknown keys and wrong types are errors naming the key.
+// A missing default file is fine; a missing explicit file is an error.
+void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, bool explicit_file);
+
+}  // namespace microcloud::host::daemon

@@ -1,0 +1,115 @@
+// host/daemon/main.cpp - microcloudd: parses flags, takes the state directory, loads plugins,
+// serves the control socket and shuts down cleanly on SIGTERM/SIGINT.
+#include "api/paths.hpp"
+#include "common/error.hpp"
+#include "common/version.hpp"
+#include "daemon/control_server.hpp"
+#include "daemon/daemon_config.hpp"
+#include "daemon/member.hpp"
+#include "daemon/state_dir_lock.hpp"
+
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace po = boost::program_options;
+using namespace microcloud::host;
+
+namespace {
+
+struct Flags {
+    std::string state_dir;
+    std::string config;
+    std::vector<std::string> plugin_dirs;
+    std::vector<std::string> disabled;
+    bool debug = false;
+    bool verbose = false;
+};
+
+// Returns false when the process should exit right away (help, version).
+bool parse_flags(int argc, char** argv, Flags& flags) {
+    po::options_description options("microcloudd options");
+    options.add_options()
+        ("help,h", "show this help")
+        ("version", "print the version and exit")
+        ("state-dir", po::value(&flags.state_dir), "state directory (default $MICROCLOUD_STATE_DIR or /var/lib/microcloud)")
+        ("config", po::value(&flags.config), "config file (default <state-dir>/microcloudd.yaml)")
+        ("plugin-dir", po::value(&flags.plugin_dirs)->composing(), "extra plugin directory (repeatable)")
+        ("disable-plugin", po::value(&flags.disabled)->composing(), "leave a plugin out (repeatable)")
+        ("debug,d", po::bool_switch(&flags.debug), "debug logging")
+        ("verbose,v", po::bool_switch(&flags.verbose), "informational logging");
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: microcloudd [options]\n\n" << options;
+        return false;
+    }
+    if (vm.count("version")) {
+        std::cout << kVersion << "\n";
+        return false;
+    }
+    return true;
+}
+
+daemon::DaemonConfig build_config(const Flags& flags) {
+    daemon::DaemonConfig config;
+    config.state_dir = api::resolve_state_dir(flags.state_dir);
+    for (const auto& dir : flags.plugin_dirs) config.plugin_dirs.emplace_back(dir);
+    const bool explicit_file = !flags.config.empty();
+    const std::filesystem::path file = explicit_file ? std::filesystem::path(flags.config) : config.state_dir / "microcloudd.yaml";
+    daemon::apply_config_file(config, file, explicit_file);
+    config.disabled_plugins.insert(flags.disabled.begin(), flags.disabled.end());
+    return config;
+}
+
+int run(const Flags& flags) {
+    spdlog::set_level(flags.debug ? spdlog::level::debug : flags.verbose ? spdlog::level::info : spdlog::level::warn);
+    daemon::DaemonConfig config = build_config(flags);
+
+    // Block the stop signals in every thread; one thread waits for them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    daemon::StateDirLock lock(config.state_dir);
+    daemon::Member member(config);
+    daemon::ControlServer server(member, api::control_socket(config.state_dir));
+    server.bind();
+    spdlog::info("microcloudd {} serving {} on {}", kVersion, member.name(),
+                 api::control_socket(config.state_dir).string());
+
+    std::jthread waiter([&server, stop_signals] {
+        int signal = 0;
+        sigwait(&stop_signals, &signal);
+        spdlog::info("received signal {}, shutting down", signal);
+        server.stop();
+    });
+    server.serve();
+    // serve() also returns if the server fails; wake the waiter so the process can exit.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Flags flags;
+    try {
+        if (!parse_flags(argc, argv, flags)) return 0;
+        return run(flags);
+    } catch (const Error& e) {
+        std::cerr << "Error: " << e.what() << "\n";
+    } catch (const po::error& e) {
+        std::cerr << "Error: " << e.what() << " (see microcloudd --help)\n";
+    } catch (const std::exception& e) {
+        std::cerr << "Error: " << e.what() << "\n";
+    }
+    return 1;
+}

@@ -1,0 +1,81 @@
+// host/daemon/member.cpp - builds this member's reports from its plugins and system facts.
+#include "daemon/member.hpp"
+
+#include "common/version.hpp"
+#include "plugins/abi_version.hpp"
+#include "system/facts.hpp"
+
+#include <unistd.h>
+
+#include <future>
+#include <utility>
+#include <vector>
+
+namespace microcloud::host::daemon {
+namespace {
+
+std::string hostname() {
+    char buffer[256] = {};
+    if (::gethostname(buffer, sizeof(buffer) - 1) != 0) return "localhost";
+    return buffer;
+}
+
+}  // namespace
+
+Member::Member(DaemonConfig config)
+    : config_(std::move(config)), name_(hostname()), registry_(services_) {
+    plugins::ScanOptions scan;
+    scan.dirs = plugins::plugin_search_path(config_.plugin_dirs);
+    scan.disabled = config_.disabled_plugins;
+    scan.config = config_.plugin_config;
+    registry_.scan(scan);
+}
+
+nlohmann::json Member::info() const {
+    return {{"name", name_},
+            {"version", kVersion},
+            {"sdk_abi", plugins::host_abi().str()},
+            {"state_dir", config_.state_dir.string()},
+            {"ready", true}};
+}
+
+nlohmann::json Member::plugins() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& record : registry_.records()) out.push_back(record.to_json());
+    return out;
+}
+
+nlohmann::json Member::system_facts() const { return services_.member_facts(); }
+
+nlohmann::json Member::discovery() const {
+    const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
+    std::vector<std::pair<std::string, std::future<plugins::HookResult>>> running;
+    for (const auto& plugin : registry_.loaded())
+        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input] {
+                                 return plugin->call(plugins::Hook::discover, input);
+                             }));
+    nlohmann::json out = nlohmann::json::object();
+    for (auto& [name, result] : running) out[name] = result.get().to_json();
+    return out;
+}
+
+nlohmann::json Member::status() const {
+    const nlohmann::json reports = discovery();
+    nlohmann::json plugin_states = nlohmann::json::object();
+    for (const auto& record : registry_.records()) {
+        nlohmann::json entry{{"state", plugins::to_string(record.state)}, {"version", record.version}};
+        if (!record.reason.empty()) entry["reason"] = record.reason;
+        if (reports.contains(record.name)) {
+            const nlohmann::json& r = reports.at(record.name);
+            if (r.value("ok", false))
+                entry["discovery"] = r.at("result");
+            else
+                entry["error"] = r.at("error");
+        }
+        plugin_states[record.name] = entry;
+    }
+    nlohmann::json member{{"name", name_}, {"address", ""}, {"role", "standalone"}, {"plugins", plugin_states}};
+    return {{"members", nlohmann::json::array({member})}};
+}
+
+}  // namespace microcloud::host::daemon

@@ -1,0 +1,39 @@
+// host/daemon/member.hpp - this member as the daemon serves it: its identity, its plugins and
+// the reports built from them (info, plugin list, discovery, status).
+#pragma once
+
+#include "daemon/daemon_config.hpp"
+#include "plugins/host_services.hpp"
+#include "plugins/registry.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace microcloud::host::daemon {
+
+class Member {
+public:
+    explicit Member(DaemonConfig config);
+
+    // GET /1.0: name, version, SDK ABI, readiness.
+    nlohmann::json info() const;
+    // GET /1.0/plugins: every plugin record, loaded or not.
+    nlohmann::json plugins() const;
+    // GET /1.0/system: interfaces, disks, default route.
+    nlohmann::json system_facts() const;
+    // GET /1.0/discovery: each loaded plugin's discover report (run in parallel).
+    nlohmann::json discovery() const;
+    // GET /1.0/status: {"members":[...]} with each plugin's state and discovery.
+    nlohmann::json status() const;
+
+    const std::string& name() const { return name_; }
+
+private:
+    DaemonConfig config_;
+    std::string name_;
+    plugins::HostServices services_;
+    plugins::Registry registry_;
+};
+
+}  // namespace microcloud::host::daemon

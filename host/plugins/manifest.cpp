@@ -1,0 +1,108 @@
+// host/plugins/manifest.cpp - reads and checks manifest.json; every error names file and field.
+#include "plugins/manifest.hpp"
+
+#include "common/error.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace microcloud::host::plugins {
+namespace {
+
+using nlohmann::json;
+
+class ManifestReader {
+public:
+    ManifestReader(const std::filesystem::path& file, const json& doc) : file_(file), doc_(doc) {}
+
+    std::string text(const char* field, bool required = true) const {
+        if (!doc_.contains(field)) {
+            if (required) fail(field, "is missing", "a string");
+            return {};
+        }
+        const json& value = doc_.at(field);
+        if (!value.is_string()) fail(field, "is " + std::string(value.type_name()), "a string");
+        return value.get<std::string>();
+    }
+
+    std::vector<std::string> list(const char* field, bool required = true) const {
+        if (!doc_.contains(field)) {
+            if (required) fail(field, "is missing", "an array of strings");
+            return {};
+        }
+        const json& value = doc_.at(field);
+        std::vector<std::string> out;
+        if (!value.is_array()) fail(field, "is " + std::string(value.type_name()), "an array of strings");
+        for (const json& item : value) {
+            if (!item.is_string()) fail(field, "holds a " + std::string(item.type_name()), "an array of strings");
+            out.push_back(item.get<std::string>());
+        }
+        return out;
+    }
+
+    [[noreturn]] void fail(const std::string& field, const std::string& what, const std::string& accepted) const {
+        throw Error("manifest_invalid",
+                    "Invalid plugin manifest '" + file_.string() + "': field \"" + field + "\" " + what +
+                        " (expected " + accepted + ")",
+                    json{{"file", file_.string()}, {"field", field}});
+    }
+
+private:
+    std::filesystem::path file_;
+    const json& doc_;
+};
+
+bool is_plain_file_name(const std::string& name) {
+    return !name.empty() && name.find('/') == std::string::npos && name != "." && name != "..";
+}
+
+}  // namespace
+
+json Manifest::to_json() const {
+    return json{{"id", id},           {"name", name},         {"component", component},
+                {"version", version}, {"abi", abi.str()},     {"library", library},
+                {"hooks", hooks},     {"after", after},       {"provides", provides},
+                {"config_section", config_section},            {"supports", supports}};
+}
+
+Manifest read_manifest(const std::filesystem::path& dir) {
+    const std::filesystem::path file = dir / "manifest.json";
+    std::ifstream in(file);
+    if (!in)
+        throw Error("manifest_missing",
+                    "Plugin manifest '" + file.string() + "' not found: every plugin directory needs a manifest.json",
+                    json{{"file", file.string()}});
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    json doc = json::parse(buffer.str(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+        throw Error("manifest_invalid", "Invalid plugin manifest '" + file.string() + "': not a JSON object",
+                    json{{"file", file.string()}});
+
+    ManifestReader reader(file, doc);
+    Manifest m;
+    m.dir = dir;
+    m.id = reader.text("id");
+    m.name = reader.text("name");
+    m.component = reader.text("component", false);
+    m.version = reader.text("version");
+    m.library = reader.text("library");
+    m.hooks = reader.list("hooks");
+    m.after = reader.list("after", false);
+    m.provides = reader.list("provides", false);
+    m.config_section = reader.text("config_section", false);
+
+    if (m.id.empty()) reader.fail("id", "is empty", "a reverse-DNS id such as \"org.example.thing\"");
+    if (m.name.empty()) reader.fail("name", "is empty", "a short name such as \"lxd\"");
+    if (!is_plain_file_name(m.library)) reader.fail("library", "is \"" + m.library + "\"", "a file name beside the manifest");
+    auto abi = parse_abi(reader.text("abi"));
+    if (!abi) reader.fail("abi", "is \"" + doc.at("abi").get<std::string>() + "\"", "\"<major>.<minor>\" such as \"1.0\"");
+    m.abi = *abi;
+    if (doc.contains("supports")) {
+        if (!doc.at("supports").is_object()) reader.fail("supports", "is not an object", "an object of component: version range");
+        m.supports = doc.at("supports");
+    }
+    return m;
+}
+
+}  // namespace microcloud::host::plugins
