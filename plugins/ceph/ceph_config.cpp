@@ -1,0 +1,69 @@
+// plugins/ceph/ceph_config.cpp - reads and checks the Ceph plugin's configuration section.
+#include "ceph_config.hpp"
+
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace microcloud::plugins::ceph {
+namespace {
+
+constexpr std::array<std::string_view, 3> kAcceptedKeys = {"conf_dir", "cluster", "data_dir"};
+
+std::string accepted_keys_text() {
+    std::string text;
+    for (auto key : kAcceptedKeys) text += (text.empty() ? "" : ", ") + std::string(key);
+    return text;
+}
+
+[[noreturn]] void reject(const std::string& key, const std::string& problem) {
+    throw sdk::Error("invalid_config", "ceph: configuration key \"" + key + "\" " + problem,
+                     {{"key", key}, {"accepted", kAcceptedKeys}});
+}
+
+std::string string_setting(const sdk::Json& config, const std::string& key, const std::string& fallback) {
+    if (!config.contains(key)) return fallback;
+    const auto& value = config.at(key);
+    if (!value.is_string()) reject(key, "must be a string");
+    return value.get<std::string>();
+}
+
+std::string directory_setting(const sdk::Json& config, const std::string& key, const std::string& fallback) {
+    auto path = string_setting(config, key, fallback);
+    if (path.empty() || path.front() != '/') reject(key, "must be an absolute directory path, got \"" + path + "\"");
+    return path;
+}
+
+bool valid_cluster_name(const std::string& name) {
+    if (name.empty() || name.size() > 64 || name.front() == '-' || name.front() == '.') return false;
+    for (unsigned char c : name)
+        if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+    return true;
+}
+
+}  // namespace
+
+CephConfig parse_ceph_config(const sdk::Json& config) {
+    if (config.is_null()) return parse_ceph_config(sdk::Json::object());
+    if (!config.is_object())
+        throw sdk::Error("invalid_config",
+                         "ceph: the configuration section must be an object with keys " + accepted_keys_text());
+    for (const auto& [key, value] : config.items()) {
+        bool known = false;
+        for (auto accepted : kAcceptedKeys) known = known || key == accepted;
+        if (!known) reject(key, "is unknown; accepted keys: " + accepted_keys_text());
+    }
+    CephConfig defaults;
+    CephConfig out;
+    out.conf_dir = directory_setting(config, "conf_dir", defaults.conf_dir);
+    out.data_dir = directory_setting(config, "data_dir", defaults.data_dir);
+    out.cluster = string_setting(config, "cluster", defaults.cluster);
+    if (!valid_cluster_name(out.cluster))
+        reject("cluster",
+               "must be a name of letters, digits, '-', '_' or '.' (up to 64, not starting with "
+               "'-' or '.'), got \"" +
+                   out.cluster + "\"");
+    return out;
+}
+
+}  // namespace microcloud::plugins::ceph

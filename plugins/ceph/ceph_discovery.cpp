@@ -1,0 +1,48 @@
+// plugins/ceph/ceph_discovery.cpp - runs the read-only probes of Ceph on this member.
+#include "ceph_discovery.hpp"
+
+#include "ceph_programs.hpp"
+#include "ceph_status.hpp"
+
+namespace microcloud::plugins::ceph {
+namespace {
+
+StatusProbe probe_status(const CephObservations& observed, const CommandRunner& run) {
+    StatusProbe probe;
+    const ProgramProbe* ceph = nullptr;
+    for (const auto& p : observed.programs)
+        if (p.name == "ceph") ceph = &p;
+    if (!observed.files.conf_exists) {
+        probe.skipped_because = "there is no cluster configuration at " + observed.files.conf_path;
+        return probe;
+    }
+    if (ceph == nullptr || ceph->path.empty()) {
+        probe.skipped_because = "the ceph client is not installed (Debian package ceph-common)";
+        return probe;
+    }
+    sdk::CommandOptions options;
+    options.timeout = kStatusTimeout;
+    try {
+        probe.run = run(ceph_status_argv(ceph->path, observed.files.conf_path, observed.config.cluster,
+                                         observed.files.keyring_path),
+                        options);
+    } catch (const std::exception& e) {
+        probe.start_error = e.what();
+    }
+    return probe;
+}
+
+}  // namespace
+
+CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run, const std::string& path_env) {
+    CephObservations observed;
+    observed.config = config;
+    const auto dirs = program_search_dirs(path_env);
+    for (const auto& spec : kCephPrograms)
+        observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
+    observed.files = read_cluster_files(config);
+    observed.status = probe_status(observed, run);
+    return observed;
+}
+
+}  // namespace microcloud::plugins::ceph

@@ -1,0 +1,20 @@
+// plugins/ceph/ceph_programs.hpp - the Ceph programs a member needs, and the oldest release.
+#pragma once
+
+namespace microcloud::plugins::ceph {
+
+struct ProgramSpec {
+    const char* name;
+    const char* package;  // Debian package that ships it
+};
+
+// In the order they are probed and reported; the first that reports a version gives Ceph's.
+inline constexpr ProgramSpec kCephPrograms[] = {
+    {"ceph", "ceph-common"},  {"ceph-mon", "ceph-mon"},         {"ceph-mgr", "ceph-mgr"},
+    {"ceph-osd", "ceph-osd"}, {"ceph-authtool", "ceph-common"}, {"monmaptool", "ceph-base"},
+};
+
+// Oldest supported release (as in manifest.json "supports"): 16.2 Pacific.
+inline constexpr const char* kMinimumCeph = "16.2";
+
+}  // namespace microcloud::plugins::ceph

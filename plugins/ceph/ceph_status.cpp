@@ -1,0 +1,59 @@
+// plugins/ceph/ceph_status.cpp - the status query argv and the summary of its JSON answer.
+#include "ceph_status.hpp"
+
+namespace microcloud::plugins::ceph {
+namespace {
+
+using sdk::Json;
+
+// doc[a][b]... or null when any step is missing.
+Json at_path(const Json& doc, std::initializer_list<const char*> path) {
+    const Json* node = &doc;
+    for (const char* key : path) {
+        if (!node->is_object() || !node->contains(key)) return nullptr;
+        node = &node->at(key);
+    }
+    return *node;
+}
+
+// Pacific and later write osdmap's counters directly; older releases nest them in "osdmap".
+Json osd_counters(const Json& status) {
+    Json osdmap = at_path(status, {"osdmap"});
+    if (osdmap.is_object() && osdmap.contains("osdmap") && osdmap["osdmap"].is_object()) osdmap = osdmap["osdmap"];
+    return {{"total", at_path(osdmap, {"num_osds"})},
+            {"up", at_path(osdmap, {"num_up_osds"})},
+            {"in", at_path(osdmap, {"num_in_osds"})}};
+}
+
+Json health_checks(const Json& status) {
+    Json out = Json::object();
+    Json checks = at_path(status, {"health", "checks"});
+    if (!checks.is_object()) return out;
+    for (const auto& [name, check] : checks.items()) out[name] = at_path(check, {"summary", "message"});
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ceph_status_argv(const std::string& ceph, const std::string& conf_path,
+                                          const std::string& cluster, const std::string& keyring) {
+    std::vector<std::string> argv = {ceph, "--conf", conf_path, "--cluster", cluster};
+    if (!keyring.empty()) argv.insert(argv.end(), {"--keyring", keyring});
+    argv.insert(argv.end(), {"--connect-timeout", std::to_string(kConnectTimeoutSeconds), "-s", "--format", "json"});
+    return argv;
+}
+
+std::optional<Json> summarise_ceph_status(std::string_view output) {
+    Json status = Json::parse(output, nullptr, false);
+    if (status.is_discarded() || !status.is_object() || !status.contains("health")) return std::nullopt;
+    return Json{{"reachable", true},
+                {"status", at_path(status, {"health", "status"})},
+                {"checks", health_checks(status)},
+                {"fsid", at_path(status, {"fsid"})},
+                {"quorum", at_path(status, {"quorum_names"})},
+                {"mons", at_path(status, {"monmap", "num_mons"})},
+                {"osds", osd_counters(status)},
+                {"mgr_available", at_path(status, {"mgrmap", "available"})}};
+}
+
+}  // namespace microcloud::plugins::ceph

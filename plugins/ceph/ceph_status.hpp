@@ -1,0 +1,27 @@
+// plugins/ceph/ceph_status.hpp - asks a configured cluster for its status
+// (`ceph --connect-timeout 3 -s --format json`) and summarises the answer.
+#pragma once
+
+#include <microcloud/sdk/plugin.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace microcloud::plugins::ceph {
+
+// Seconds the ceph client waits for a monitor.
+inline constexpr int kConnectTimeoutSeconds = 3;
+
+// The argv for the status query against the given config (and keyring, when not empty).
+std::vector<std::string> ceph_status_argv(const std::string& ceph, const std::string& conf_path,
+                                          const std::string& cluster, const std::string& keyring);
+
+// A summary of `ceph -s --format json` output:
+// {"reachable":true, "status":"HEALTH_OK", "checks":{name: message}, "fsid", "quorum":[names],
+//  "mons":N, "osds":{"total","up","in"}, "mgr_available":bool}. Missing fields are null.
+// nullopt when the text is not a status document.
+std::optional<sdk::Json> summarise_ceph_status(std::string_view output);
+
+}  // namespace microcloud::plugins::ceph

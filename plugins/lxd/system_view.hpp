@@ -1,0 +1,21 @@
+// plugins/lxd/system_view.hpp - the little of the local system discovery reads directly
+// (environment variables, whether a path exists), replaceable in tests.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace microcloud::plugins::lxd {
+
+struct SystemView {
+    /// The value of an environment variable; nullopt when unset.
+    std::function<std::optional<std::string>(const std::string&)> env;
+    /// True when something exists at the path.
+    std::function<bool(const std::string&)> exists;
+
+    /// The real process environment and file system.
+    static SystemView real();
+};
+
+}  // namespace microcloud::plugins::lxd

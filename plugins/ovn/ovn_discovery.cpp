@@ -1,0 +1,74 @@
+// plugins/ovn/ovn_discovery.cpp - runs the read-only probes of OVS/OVN on this member.
+#include "ovn_discovery.hpp"
+
+#include "ovn_programs.hpp"
+#include "ovsdb_json.hpp"
+
+#include <chrono>
+
+namespace microcloud::plugins::ovn {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::chrono::milliseconds kQueryTimeout{5000};
+
+const ProgramProbe* find_probe(const std::vector<ProgramProbe>& probes, std::string_view name) {
+    for (const auto& probe : probes)
+        if (probe.name == name) return &probe;
+    return nullptr;
+}
+
+DatabaseProbe probe_database(const OvnConfig& config, const std::vector<ProgramProbe>& programs,
+                             const CommandRunner& run) {
+    DatabaseProbe db;
+    db.socket = (fs::path(config.ovs_rundir) / "db.sock").string();
+    db.socket_exists = is_socket(db.socket);
+    const ProgramProbe* vsctl = find_probe(programs, "ovs-vsctl");
+    if (!db.socket_exists || vsctl == nullptr || vsctl->path.empty()) return db;
+    sdk::CommandOptions options;
+    options.timeout = kQueryTimeout;
+    options.env = {{"OVS_RUNDIR", config.ovs_rundir}};
+    try {
+        db.run = run(open_vswitch_query_argv(vsctl->path, db.socket), options);
+    } catch (const std::exception& e) {
+        db.start_error = e.what();
+    }
+    return db;
+}
+
+std::vector<DaemonState> probe_daemons(const OvnConfig& config, const fs::path& proc_root) {
+    struct Daemon {
+        const char* name;
+        const std::string& rundir;
+        const char* pidfile;
+    };
+    const Daemon daemons[] = {
+        {"ovsdb-server", config.ovs_rundir, "ovsdb-server.pid"},
+        {"ovs-vswitchd", config.ovs_rundir, "ovs-vswitchd.pid"},
+        {"ovn-nb-db", config.ovn_rundir, "ovnnb_db.pid"},
+        {"ovn-sb-db", config.ovn_rundir, "ovnsb_db.pid"},
+        {"ovn-northd", config.ovn_rundir, "ovn-northd.pid"},
+        {"ovn-controller", config.ovn_rundir, "ovn-controller.pid"},
+    };
+    std::vector<DaemonState> out;
+    for (const auto& d : daemons) out.push_back(daemon_state(d.name, fs::path(d.rundir) / d.pidfile, proc_root));
+    return out;
+}
+
+}  // namespace
+
+OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, const SystemRoots& roots) {
+    OvnObservations observed;
+    observed.config = config;
+    const auto dirs = program_search_dirs(roots.path_env);
+    for (const auto& spec : kOvnPrograms)
+        observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
+    observed.database = probe_database(config, observed.programs, run);
+    observed.kernel_module_path = (roots.sys / "module" / "openvswitch").string();
+    observed.kernel_module_loaded = kernel_module_loaded(roots.sys, "openvswitch");
+    observed.daemons = probe_daemons(config, roots.proc);
+    return observed;
+}
+
+}  // namespace microcloud::plugins::ovn

@@ -1,0 +1,21 @@
+// plugins/ovn/ovn_discovery.hpp - gathers OvnObservations on this member: programs, database,
+// kernel datapath, daemons. Commands go through an injected runner (Context::run in the plugin).
+#pragma once
+
+#include "ovn_report.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace microcloud::plugins::ovn {
+
+// Where discovery looks; tests point these at fake trees.
+struct SystemRoots {
+    std::filesystem::path sys{"/sys"};
+    std::filesystem::path proc{"/proc"};
+    std::string path_env;  // $PATH used to find programs (plus the standard sbin/bin dirs)
+};
+
+OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, const SystemRoots& roots);
+
+}  // namespace microcloud::plugins::ovn

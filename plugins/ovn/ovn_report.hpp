@@ -1,0 +1,43 @@
+// plugins/ovn/ovn_report.hpp - what discovery observed on a member, and the discover report
+// built from it (pure: no I/O).
+#pragma once
+
+#include "host_state.hpp"
+#include "ovn_config.hpp"
+#include "program_probe.hpp"
+
+#include <microcloud/sdk/plugin.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace microcloud::plugins::ovn {
+
+// The attempt to read the Open_vSwitch row from the OVS database.
+struct DatabaseProbe {
+    std::string socket;  // <ovs_rundir>/db.sock
+    bool socket_exists = false;
+    std::optional<sdk::CommandResult> run;  // the ovs-vsctl query, when it ran
+    std::string start_error;                // why ovs-vsctl could not start
+};
+
+struct OvnObservations {
+    OvnConfig config;
+    std::vector<ProgramProbe> programs;  // one per kOvnPrograms entry, same order
+    DatabaseProbe database;
+    std::string kernel_module_path;  // /sys/module/openvswitch
+    bool kernel_module_loaded = false;
+    std::vector<DaemonState> daemons;
+};
+
+// The discover report:
+// {"component":"OVN", "present", "reasons":[...], "warnings":[...], "programs":{name:{...}},
+//  "versions":{"openvswitch":{version,minimum,supported}, "ovn":{...}}, "ovs_rundir", "ovn_rundir",
+//  "database":{socket, reachable, error?, ovs_version, datapath_types}, "datapath":{kind, ...},
+//  "chassis":{system-id, ovn-remote, ...} or null, "daemons":{name:{pidfile, pid, running}}}.
+// present is true when every program is installed at a supported version; `reasons` says why
+// not, `warnings` lists what else is missing (database not reachable, no kernel datapath, ...).
+sdk::Json ovn_report(const OvnObservations& observed);
+
+}  // namespace microcloud::plugins::ovn

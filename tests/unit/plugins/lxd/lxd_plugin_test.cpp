@@ -1,0 +1,115 @@
+// tests/unit/plugins/lxd/lxd_plugin_test.cpp - LxdPlugin's hooks run against a fake host.
+#include "fake_host.hpp"
+#include "lxd_plugin.hpp"
+#include "test_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace microcloud::plugins::lxd {
+namespace {
+
+using sdk::Json;
+
+const std::string socket = "/tmp/lxd-test/unix.socket";
+
+// A system with the given environment and existing paths.
+SystemView system_with(std::map<std::string, std::string> env, std::set<std::string> paths) {
+    SystemView view;
+    view.env = [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
+        auto it = env.find(name);
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+    };
+    view.exists = [paths = std::move(paths)](const std::string& path) { return paths.count(path) > 0; };
+    return view;
+}
+
+void answer_like_a_real_lxd(test::FakeHost& host) {
+    host.answer_command("lxd --version", 0, "5.0.2\n");
+    host.answer_http(socket, "/1.0", 200, test::read_data("get_1.0.json"));
+    host.answer_http(socket, "/1.0/storage-pools?recursion=1", 200, test::read_data("storage_pools_recursion.json"));
+    host.answer_http(socket, "/1.0/networks?recursion=1", 200, test::read_data("networks_recursion.json"));
+}
+
+TEST(LxdPlugin, DiscoversARunningLxdThroughLxdDir) {
+    test::FakeHost host;
+    answer_like_a_real_lxd(host);
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    const Json r = plugin.discover(ctx);
+    EXPECT_EQ(r.at("present"), true);
+    EXPECT_EQ(r.at("running"), true);
+    EXPECT_EQ(r.at("installed"), true);
+    EXPECT_EQ(r.at("socket"), socket);
+    EXPECT_EQ(r.at("socket_source"), "LXD_DIR");
+    EXPECT_EQ(r.at("version"), "5.0.2");
+    EXPECT_EQ(r.at("clustered"), false);
+    EXPECT_EQ(r.at("server_name"), "vm");
+    EXPECT_EQ(r.at("api_extensions").size(), 318u);
+    EXPECT_EQ(r.at("environment").at("driver"), "lxc");
+    EXPECT_EQ(r.at("storage_pools")[0].at("name"), "local");
+    EXPECT_EQ(r.at("networks")[0].at("name"), "lxdbr0");
+    EXPECT_EQ(r.at("reasons"), Json::array());
+    EXPECT_EQ(host.commands, std::vector<std::string>{"lxd --version"});
+}
+
+TEST(LxdPlugin, ConfiguredSocketBeatsLxdDir) {
+    test::FakeHost host;
+    answer_like_a_real_lxd(host);
+    LxdPlugin plugin(Json{{"socket", socket}}, system_with({{"LXD_DIR", "/elsewhere"}}, {socket}));
+    auto ctx = host.context();
+    const Json r = plugin.discover(ctx);
+    EXPECT_EQ(r.at("socket_source"), "config");
+    EXPECT_EQ(r.at("running"), true);
+}
+
+TEST(LxdPlugin, AbsentLxdIsAReportNotAnError) {
+    test::FakeHost host;
+    LxdPlugin plugin(Json::object(), system_with({}, {}));
+    auto ctx = host.context();
+    const Json r = plugin.discover(ctx);
+    EXPECT_EQ(r.at("present"), false);
+    EXPECT_EQ(r.at("running"), false);
+    EXPECT_EQ(r.at("sockets_tried"),
+              Json::array({"/var/snap/lxd/common/lxd/unix.socket", "/var/lib/lxd/unix.socket"}));
+    EXPECT_EQ(r.at("reasons").size(), 2u);
+    EXPECT_TRUE(host.requests.empty());
+}
+
+TEST(LxdPlugin, StaleSocketMeansInstalledButNotRunning) {
+    test::FakeHost host;
+    host.answer_command("lxd --version", 0, "5.0.2\n");
+    LxdPlugin plugin(Json::object(), system_with({}, {"/var/lib/lxd/unix.socket"}));
+    auto ctx = host.context();
+    const Json r = plugin.discover(ctx);
+    EXPECT_EQ(r.at("present"), true);
+    EXPECT_EQ(r.at("running"), false);
+    EXPECT_EQ(r.at("socket_source"), "package");
+    ASSERT_EQ(r.at("reasons").size(), 1u);
+    EXPECT_NE(r.at("reasons")[0].get<std::string>().find("Connection refused"), std::string::npos);
+    EXPECT_EQ(host.requests, std::vector<std::string>{"/var/lib/lxd/unix.socket GET /1.0"});
+}
+
+TEST(LxdPlugin, UnknownConfigKeyStopsCreation) {
+    EXPECT_THROW(LxdPlugin(Json{{"sock", "/x"}}, system_with({}, {})), sdk::Error);
+}
+
+TEST(LxdPlugin, UnwrittenHooksSayNotImplemented) {
+    test::FakeHost host;
+    LxdPlugin plugin(Json::object(), system_with({}, {}));
+    auto ctx = host.context();
+    for (auto hook : {&LxdPlugin::validate, &LxdPlugin::join, &LxdPlugin::teardown}) {
+        try {
+            (plugin.*hook)(ctx);
+            FAIL() << "a hook that is not written returned";
+        } catch (const sdk::Error& e) {
+            EXPECT_EQ(e.code(), "not_implemented");
+        }
+    }
+}
+
+}  // namespace
+}  // namespace microcloud::plugins::lxd

@@ -1,0 +1,108 @@
+// tests/unit/plugins/ovn/discovery_test.cpp - observe_ovn() on a fake member: fake programs,
+// a real unix socket as db.sock, fake /sys and /proc trees, and a scripted command runner.
+#include "ovn_discovery.hpp"
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace ovn = microcloud::plugins::ovn;
+namespace fs = std::filesystem;
+using microcloud::plugins::testing::TempDir;
+using microcloud::sdk::CommandOptions;
+using microcloud::sdk::CommandResult;
+using microcloud::sdk::Json;
+
+namespace {
+
+// A listening unix socket that closes with the object.
+class UnixSocket {
+public:
+    explicit UnixSocket(const fs::path& path) : fd_(::socket(AF_UNIX, SOCK_STREAM, 0)) {
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 1) != 0)
+            throw std::runtime_error("cannot create a unix socket at " + path.string());
+    }
+    ~UnixSocket() { ::close(fd_); }
+    UnixSocket(const UnixSocket&) = delete;
+    UnixSocket& operator=(const UnixSocket&) = delete;
+
+private:
+    int fd_;
+};
+
+constexpr const char* kRow =
+    R"({"data":[[["map",[["ovn-encap-ip","192.0.2.10"],["system-id","member-1"]]],["set",[]],)"
+    R"(["set",["netdev","system"]]]],"headings":["external_ids","ovs_version","datapath_types"]})";
+
+}  // namespace
+
+TEST(OvnDiscovery, ObservesAFakeMember) {
+    TempDir tmp;
+    for (const char* name :
+         {"ovs-vswitchd", "ovsdb-server", "ovs-vsctl", "ovn-controller", "ovn-northd", "ovn-nbctl", "ovn-sbctl"})
+        ::chmod(tmp.write(std::string("bin/") + name, "").c_str(), 0755);
+    auto ovs_rundir = tmp.mkdir("run/openvswitch");
+    auto ovn_rundir = tmp.mkdir("run/ovn");
+    UnixSocket db(ovs_rundir / "db.sock");
+    tmp.write("run/openvswitch/ovsdb-server.pid", "77\n");
+    tmp.write("run/ovn/ovn-controller.pid", "78\n");
+    tmp.mkdir("proc/77");
+    tmp.mkdir("sys/module/openvswitch");
+
+    std::vector<std::vector<std::string>> calls;
+    std::map<std::string, std::string> query_env;
+    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions& options) {
+        calls.push_back(argv);
+        auto program = fs::path(argv[0]).filename().string();
+        if (argv.size() == 2 && argv[1] == "--version") {
+            bool is_ovs = program.rfind("ovs", 0) == 0;
+            return CommandResult{0, is_ovs ? program + " (Open vSwitch) 3.1.0\n" : program + " 23.03.1\n", "", false};
+        }
+        query_env = options.env;
+        return CommandResult{0, kRow, "", false};
+    };
+    ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
+    ovn::OvnConfig config{ovs_rundir.string(), ovn_rundir.string()};
+
+    auto observed = ovn::observe_ovn(config, runner, roots);
+    ASSERT_EQ(calls.size(), 8u);  // seven --version runs and one database query
+    EXPECT_EQ(calls.back()[0], (tmp.path() / "bin/ovs-vsctl").string());
+    EXPECT_EQ(calls.back()[1], "--db=unix:" + (ovs_rundir / "db.sock").string());
+    EXPECT_EQ(query_env["OVS_RUNDIR"], ovs_rundir.string());
+
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], true) << report.dump(2);
+    EXPECT_EQ(report["database"]["reachable"], true);
+    EXPECT_TRUE(report["database"]["ovs_version"].is_null());  // never set by ovs-ctl here
+    EXPECT_EQ(report["chassis"]["system-id"], "member-1");
+    EXPECT_EQ(report["chassis"]["ovn-encap-ip"], "192.0.2.10");
+    EXPECT_TRUE(report["chassis"]["ovn-remote"].is_null());
+    EXPECT_EQ(report["datapath"]["kind"], "kernel");
+    EXPECT_EQ(report["daemons"]["ovsdb-server"]["running"], true);
+    EXPECT_EQ(report["daemons"]["ovn-controller"]["pid"], 78);
+    EXPECT_EQ(report["daemons"]["ovn-controller"]["running"], false);
+    EXPECT_EQ(report["daemons"]["ovn-northd"]["pid"], nullptr);
+}
+
+TEST(OvnDiscovery, NoSocketMeansNoQuery) {
+    TempDir tmp;
+    ::chmod(tmp.write("bin/ovs-vsctl", "").c_str(), 0755);
+    int queries = 0;
+    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions&) {
+        if (argv.size() != 2) ++queries;
+        return CommandResult{0, "x 1.0\n", "", false};
+    };
+    ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
+    auto observed =
+        ovn::observe_ovn({(tmp.path() / "nothing").string(), (tmp.path() / "nothing").string()}, runner, roots);
+    EXPECT_EQ(queries, 0);
+    EXPECT_FALSE(observed.database.socket_exists);
+    EXPECT_FALSE(observed.kernel_module_loaded);
+}

@@ -1,0 +1,175 @@
+// tests/unit/plugins/ovn/report_test.cpp - the OVN discover report assembled from observations:
+// present, absent, too old, database reachable or not, kernel or userspace datapath.
+#include "ovn_report.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ovn = microcloud::plugins::ovn;
+using microcloud::sdk::CommandResult;
+using microcloud::sdk::Json;
+
+namespace {
+
+// `--version` outputs captured from Debian 12 (openvswitch 3.1.0, ovn 23.03.1).
+const std::vector<std::tuple<std::string, std::string, std::string>> kDebianPrograms = {
+    {"ovs-vswitchd", "openvswitch-switch", "ovs-vswitchd (Open vSwitch) 3.1.0\n"},
+    {"ovsdb-server", "openvswitch-common", "ovsdb-server (Open vSwitch) 3.1.0\n"},
+    {"ovs-vsctl", "openvswitch-switch", "ovs-vsctl (Open vSwitch) 3.1.0\nDB Schema 8.3.1\n"},
+    {"ovn-controller", "ovn-host",
+     "ovn-controller 23.03.1\nOpen vSwitch Library 3.1.0\nOpenFlow versions 0x6:0x6\nSB DB Schema 20.27.0\n"},
+    {"ovn-northd", "ovn-central", "ovn-northd 23.03.1\nOpen vSwitch Library 3.1.0\n"},
+    {"ovn-nbctl", "ovn-common", "ovn-nbctl 23.03.1\nOpen vSwitch Library 3.1.0\nDB Schema 7.0.0\n"},
+    {"ovn-sbctl", "ovn-common", "ovn-sbctl 23.03.1\nOpen vSwitch Library 3.1.0\nDB Schema 20.27.0\n"},
+};
+
+constexpr const char* kConfiguredRow =
+    R"({"data":[[["map",[["ovn-bridge-datapath-type","netdev"],["ovn-encap-ip","10.0.0.1"],["ovn-encap-type","geneve"],)"
+    R"(["ovn-remote","ssl:10.0.0.1:6642"],["system-id","m1"]]],"3.1.0",["set",["netdev","system"]]]],)"
+    R"("headings":["external_ids","ovs_version","datapath_types"]})";
+
+ovn::OvnObservations debian_member() {
+    ovn::OvnObservations observed;
+    observed.config = {"/run/openvswitch", "/run/ovn"};
+    for (const auto& [name, package, output] : kDebianPrograms)
+        observed.programs.push_back({name, package, "/usr/bin/" + name, CommandResult{0, output, "", false}, ""});
+    observed.database.socket = "/run/openvswitch/db.sock";
+    observed.kernel_module_path = "/sys/module/openvswitch";
+    observed.daemons.push_back({"ovsdb-server", "/run/openvswitch/ovsdb-server.pid", std::nullopt, false});
+    return observed;
+}
+
+void remove_program(ovn::OvnObservations& observed, const std::string& name) {
+    for (auto& p : observed.programs)
+        if (p.name == name) {
+            p.path.clear();
+            p.run.reset();
+        }
+}
+
+bool any_contains(const Json& list, const std::string& text) {
+    for (const auto& item : list)
+        if (item.get<std::string>().find(text) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(OvnReport, InstalledWithoutRunningDatabaseIsPresent) {
+    Json report = ovn::ovn_report(debian_member());
+    EXPECT_EQ(report["component"], "OVN");
+    EXPECT_EQ(report["present"], true) << report.dump(2);
+    EXPECT_TRUE(report["reasons"].empty());
+    EXPECT_EQ(report["programs"]["ovs-vsctl"]["version"], "3.1.0");
+    EXPECT_EQ(report["programs"]["ovs-vsctl"]["db_schema"], "8.3.1");
+    EXPECT_EQ(report["programs"]["ovn-controller"]["sb_db_schema"], "20.27.0");
+    EXPECT_EQ(report["programs"]["ovn-northd"]["package"], "ovn-central");
+    EXPECT_EQ(report["versions"]["openvswitch"],
+              (Json{{"version", "3.1.0"}, {"minimum", "2.17"}, {"supported", true}}));
+    EXPECT_EQ(report["versions"]["ovn"]["version"], "23.03.1");
+    EXPECT_EQ(report["ovs_rundir"], "/run/openvswitch");
+
+    EXPECT_EQ(report["database"]["reachable"], false);
+    EXPECT_NE(report["database"]["error"].get<std::string>().find("no socket at /run/openvswitch/db.sock"),
+              std::string::npos);
+    EXPECT_TRUE(report["chassis"].is_null());
+    EXPECT_EQ(report["datapath"]["kind"], "userspace");
+    EXPECT_EQ(report["datapath"]["bridge_datapath_type"], "netdev");
+    EXPECT_TRUE(any_contains(report["warnings"], "openvswitch kernel module is not loaded"));
+    EXPECT_TRUE(any_contains(report["warnings"], "database is not reachable"));
+    EXPECT_EQ(report["daemons"]["ovsdb-server"]["running"], false);
+}
+
+TEST(OvnReport, MissingProgramsAreReasonsNotErrors) {
+    auto observed = debian_member();
+    remove_program(observed, "ovn-northd");
+    remove_program(observed, "ovn-controller");
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], false);
+    ASSERT_EQ(report["reasons"].size(), 2u);
+    EXPECT_TRUE(any_contains(report["reasons"], "ovn-northd is not installed"));
+    EXPECT_TRUE(any_contains(report["reasons"], "Debian package ovn-central"));
+    EXPECT_TRUE(any_contains(report["reasons"], "Debian package ovn-host"));
+    EXPECT_EQ(report["programs"]["ovn-northd"]["installed"], false);
+    EXPECT_TRUE(report["programs"]["ovn-northd"]["path"].is_null());
+    EXPECT_EQ(report["versions"]["ovn"]["version"], "23.03.1");  // from the remaining programs
+}
+
+TEST(OvnReport, NothingInstalled) {
+    auto observed = debian_member();
+    for (const auto& [name, package, output] : kDebianPrograms) remove_program(observed, name);
+    observed.database.socket_exists = true;
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], false);
+    EXPECT_EQ(report["reasons"].size(), kDebianPrograms.size());
+    EXPECT_TRUE(report["versions"]["ovn"]["version"].is_null());
+    EXPECT_TRUE(any_contains(report["warnings"], "ovs-vsctl is not installed"));
+}
+
+TEST(OvnReport, TooOldOpenVswitchIsAReason) {
+    auto observed = debian_member();
+    for (auto& p : observed.programs)
+        if (p.name.rfind("ovs", 0) == 0) p.run->out = p.name + " (Open vSwitch) 2.13.8\n";
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], false);
+    EXPECT_EQ(report["versions"]["openvswitch"]["supported"], false);
+    EXPECT_TRUE(any_contains(report["reasons"], "Open vSwitch 2.13.8 is older than the oldest supported version 2.17"));
+}
+
+TEST(OvnReport, BrokenVersionOutputIsAWarning) {
+    auto observed = debian_member();
+    observed.programs[0].run = CommandResult{1, "", "ovs-vswitchd: error while loading shared libraries\n", false};
+    observed.programs[1].run = CommandResult{0, "garbage\n", "", false};
+    observed.programs[2].run.reset();
+    observed.programs[2].start_error = "permission denied";
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], true);
+    EXPECT_EQ(report["programs"]["ovs-vswitchd"]["error"],
+              "exited with status 1: ovs-vswitchd: error while loading shared libraries");
+    EXPECT_TRUE(report["programs"]["ovs-vswitchd"]["version"].is_null());
+    EXPECT_TRUE(any_contains(report["warnings"], "ovsdb-server --version` printed no version number"));
+    EXPECT_TRUE(any_contains(report["warnings"], "could not be started: permission denied"));
+    EXPECT_TRUE(report["versions"]["openvswitch"]["version"].is_null());
+}
+
+TEST(OvnReport, DifferentVersionsAreAWarning) {
+    auto observed = debian_member();
+    observed.programs[2].run->out = "ovs-vsctl (Open vSwitch) 3.0.1\n";
+    Json report = ovn::ovn_report(observed);
+    EXPECT_TRUE(any_contains(report["warnings"], "ovs-vswitchd 3.1.0, ovsdb-server 3.1.0, ovs-vsctl 3.0.1"));
+}
+
+TEST(OvnReport, ReachableDatabaseGivesChassisSettings) {
+    auto observed = debian_member();
+    observed.database.socket_exists = true;
+    observed.database.run = CommandResult{0, kConfiguredRow, "", false};
+    observed.kernel_module_loaded = true;
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["database"]["reachable"], true);
+    EXPECT_EQ(report["database"]["ovs_version"], "3.1.0");
+    EXPECT_EQ(report["chassis"]["system-id"], "m1");
+    EXPECT_EQ(report["chassis"]["ovn-remote"], "ssl:10.0.0.1:6642");
+    EXPECT_EQ(report["chassis"]["ovn-encap-type"], "geneve");
+    EXPECT_EQ(report["chassis"]["ovn-encap-ip"], "10.0.0.1");
+    EXPECT_EQ(report["chassis"]["ovn-bridge-datapath-type"], "netdev");
+    EXPECT_EQ(report["datapath"]["kind"], "kernel");
+    EXPECT_EQ(report["datapath"]["bridge_datapath_type"], "system");
+    EXPECT_EQ(report["datapath"]["available_types"], (Json{"netdev", "system"}));
+    EXPECT_TRUE(report["warnings"].empty()) << report["warnings"].dump();
+}
+
+TEST(OvnReport, FailedDatabaseQueryIsAFact) {
+    auto observed = debian_member();
+    observed.database.socket_exists = true;
+    observed.database.run = CommandResult{1, "",
+                                          "ovs-vsctl: unix:/run/openvswitch/db.sock: database connection "
+                                          "failed (Connection refused)\n",
+                                          false};
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], true);
+    EXPECT_EQ(report["database"]["reachable"], false);
+    EXPECT_NE(report["database"]["error"].get<std::string>().find("Connection refused"), std::string::npos);
+    EXPECT_TRUE(report["chassis"].is_null());
+
+    observed.database.run = CommandResult{-1, "", "", true};
+    EXPECT_EQ(ovn::ovn_report(observed)["database"]["error"], "ovs-vsctl timed out");
+}

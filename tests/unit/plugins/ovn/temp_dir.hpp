@@ -1,0 +1,48 @@
+// tests/unit/plugins/ovn/temp_dir.hpp - a temporary directory for plugin tests, removed with
+// everything in it when the object goes away (part of the plugin test support library).
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+namespace microcloud::plugins::testing {
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "mc-plugin-test-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+
+    // Writes `text` to <dir>/<relative>, creating parent directories; returns the full path.
+    std::filesystem::path write(const std::string& relative, const std::string& text) const {
+        auto file = path_ / relative;
+        std::filesystem::create_directories(file.parent_path());
+        std::ofstream(file) << text;
+        return file;
+    }
+
+    // Creates <dir>/<relative> as a directory; returns the full path.
+    std::filesystem::path mkdir(const std::string& relative) const {
+        auto dir = path_ / relative;
+        std::filesystem::create_directories(dir);
+        return dir;
+    }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace microcloud::plugins::testing
