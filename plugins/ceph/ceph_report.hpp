@@ -4,7 +4,7 @@
 
 #include "ceph_config.hpp"
 #include "cluster_files.hpp"
-#include "program_probe.hpp"
+#include <microcloud/sdk/programs.hpp>
 
 #include <microcloud/sdk/plugin.hpp>
 
@@ -13,6 +13,8 @@
 #include <vector>
 
 namespace microcloud::plugins::ceph {
+
+using namespace sdk::programs;
 
 // The status query of an existing cluster.
 struct StatusProbe {

@@ -1,6 +1,8 @@
 // plugins/ceph/ceph_version.hpp - parses "ceph version 16.2.15 (<commit>) pacific (stable)", the
-// `--version` output of every Ceph program, and compares dotted versions.
+// `--version` output of every Ceph program.
 #pragma once
+
+#include <microcloud/sdk/programs.hpp>
 
 #include <optional>
 #include <string>
@@ -8,6 +10,9 @@
 #include <vector>
 
 namespace microcloud::plugins::ceph {
+
+// Program lookup and version comparison come from the SDK's helpers.
+using namespace sdk::programs;
 
 struct CephVersion {
     std::string version;       // "16.2.15" ("Development" for unreleased builds)
@@ -18,12 +23,5 @@ struct CephVersion {
 
 // Parses the first line containing "ceph version "; nullopt when there is none.
 std::optional<CephVersion> parse_ceph_version(std::string_view output);
-
-// Leading numeric components: "16.2.15" -> {16, 2, 15}; empty when not starting with a digit.
-std::vector<int> version_numbers(std::string_view version);
-
-// Whether `version` >= `minimum`, missing components counting as 0; nullopt when either is
-// not numeric.
-std::optional<bool> version_at_least(std::string_view version, std::string_view minimum);
 
 }  // namespace microcloud::plugins::ceph

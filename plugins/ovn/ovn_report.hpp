@@ -4,7 +4,7 @@
 
 #include "host_state.hpp"
 #include "ovn_config.hpp"
-#include "program_probe.hpp"
+#include <microcloud/sdk/programs.hpp>
 
 #include <microcloud/sdk/plugin.hpp>
 
@@ -13,6 +13,8 @@
 #include <vector>
 
 namespace microcloud::plugins::ovn {
+
+using namespace sdk::programs;
 
 // The attempt to read the Open_vSwitch row from the OVS database.
 struct DatabaseProbe {

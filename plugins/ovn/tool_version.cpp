@@ -60,33 +60,4 @@ std::optional<ToolVersion> parse_tool_version(std::string_view output) {
     return out;
 }
 
-std::vector<int> version_numbers(std::string_view version) {
-    std::vector<int> numbers;
-    std::size_t i = 0;
-    while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i]))) {
-        int value = 0;
-        while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i]))) {
-            value = value * 10 + (version[i] - '0');
-            if (value > 1'000'000) return {};  // not a version component
-            ++i;
-        }
-        numbers.push_back(value);
-        if (i + 1 < version.size() && version[i] == '.' && std::isdigit(static_cast<unsigned char>(version[i + 1])))
-            ++i;
-        else
-            break;
-    }
-    return numbers;
-}
-
-std::optional<bool> version_at_least(std::string_view version, std::string_view minimum) {
-    auto have = version_numbers(version);
-    auto need = version_numbers(minimum);
-    if (have.empty() || need.empty()) return std::nullopt;
-    auto size = std::max(have.size(), need.size());
-    have.resize(size, 0);
-    need.resize(size, 0);
-    return have >= need;
-}
-
 }  // namespace microcloud::plugins::ovn

@@ -1,6 +1,7 @@
-// plugins/ovn/tool_version.hpp - parses the `--version` output of OVS/OVN programs and compares
-// dotted versions.
+// plugins/ovn/tool_version.hpp - parses the `--version` output of OVS/OVN programs.
 #pragma once
+
+#include <microcloud/sdk/programs.hpp>
 
 #include <optional>
 #include <string>
@@ -8,6 +9,9 @@
 #include <vector>
 
 namespace microcloud::plugins::ovn {
+
+// Program lookup and version comparison come from the SDK's helpers.
+using namespace sdk::programs;
 
 // What an OVS or OVN program prints for `--version`, e.g.
 //   "ovs-vsctl (Open vSwitch) 3.1.0\nDB Schema 8.3.1\n"
@@ -22,13 +26,5 @@ struct ToolVersion {
 
 // nullopt when the first line does not end in a version number.
 std::optional<ToolVersion> parse_tool_version(std::string_view output);
-
-// The leading numeric components of a version: "23.03.1" -> {23, 3, 1}, "2.17.9-1ubuntu" ->
-// {2, 17, 9}. Empty when the text does not start with a digit.
-std::vector<int> version_numbers(std::string_view version);
-
-// Whether `version` >= `minimum`, missing components counting as 0 ("22.03" == "22.03.0").
-// nullopt when either is not a version.
-std::optional<bool> version_at_least(std::string_view version, std::string_view minimum);
 
 }  // namespace microcloud::plugins::ovn

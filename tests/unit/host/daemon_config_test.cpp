@@ -9,6 +9,7 @@
 #include <fstream>
 
 using namespace microcloud::host;
+using microcloud::testing::TempDir;
 
 namespace {
 std::filesystem::path write(const TempDir& dir, const std::string& text) {

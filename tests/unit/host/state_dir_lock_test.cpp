@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 using namespace microcloud::host;
+using microcloud::testing::TempDir;
 
 TEST(StateDirLock, CreatesTheDirectoryRootOnly) {
     TempDir dir;

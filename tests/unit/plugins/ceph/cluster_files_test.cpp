@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace ceph = microcloud::plugins::ceph;
-using microcloud::plugins::testing::TempDir;
+using microcloud::testing::TempDir;
 
 TEST(CephClusterFiles, DefaultKeyringCandidatesFollowCephsOrder) {
     ceph::CephConfig config{"/lab/etc", "lab", "/lab/data"};

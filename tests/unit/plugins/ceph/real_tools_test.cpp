@@ -12,9 +12,9 @@
 
 namespace ceph = microcloud::plugins::ceph;
 namespace fs = std::filesystem;
-using microcloud::plugins::testing::run_process;
-using microcloud::plugins::testing::running_as_root;
-using microcloud::plugins::testing::TempDir;
+using microcloud::testing::run_process;
+using microcloud::testing::running_as_root;
+using microcloud::testing::TempDir;
 using microcloud::sdk::CommandOptions;
 using microcloud::sdk::Json;
 

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace fan = microcloud::plugins::fan;
-using microcloud::plugins::testing::TempDir;
+using microcloud::testing::TempDir;
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 namespace ovn = microcloud::plugins::ovn;
 namespace fs = std::filesystem;
-using microcloud::plugins::testing::TempDir;
+using microcloud::testing::TempDir;
 using microcloud::sdk::CommandOptions;
 using microcloud::sdk::CommandResult;
 using microcloud::sdk::Json;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 namespace ovn = microcloud::plugins::ovn;
-using microcloud::plugins::testing::TempDir;
+using microcloud::testing::TempDir;
 
 TEST(HostState, KernelModuleIsADirectoryUnderSysModule) {
     TempDir sys;

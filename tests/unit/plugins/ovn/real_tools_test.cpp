@@ -17,9 +17,9 @@
 
 namespace ovn = microcloud::plugins::ovn;
 namespace fs = std::filesystem;
-using microcloud::plugins::testing::run_process;
-using microcloud::plugins::testing::running_as_root;
-using microcloud::plugins::testing::TempDir;
+using microcloud::testing::run_process;
+using microcloud::testing::running_as_root;
+using microcloud::testing::TempDir;
 using microcloud::sdk::Json;
 
 namespace {

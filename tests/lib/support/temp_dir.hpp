@@ -1,5 +1,5 @@
-// tests/unit/plugins/ovn/temp_dir.hpp - a temporary directory for plugin tests, removed with
-// everything in it when the object goes away (part of the plugin test support library).
+// tests/lib/support/temp_dir.hpp - a temporary directory for tests, removed with
+// everything in it when the object goes away.
 #pragma once
 
 #include <cstdlib>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace microcloud::plugins::testing {
+namespace microcloud::testing {
 
 class TempDir {
 public:
@@ -45,4 +45,4 @@ private:
     std::filesystem::path path_;
 };
 
-}  // namespace microcloud::plugins::testing
+}  // namespace microcloud::testing

@@ -1,4 +1,4 @@
-// tests/unit/plugins/ovn/process_runner.cpp - fork/exec with output captured in temporary files.
+// tests/lib/support/process_runner.cpp - fork/exec with output captured in temporary files.
 #include "process_runner.hpp"
 
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <iterator>
 #include <thread>
 
-namespace microcloud::plugins::testing {
+namespace microcloud::testing {
 namespace {
 
 // An unlinked temporary file, closed on destruction.
@@ -101,4 +101,4 @@ bool running_as_root() {
     return ::geteuid() == 0;
 }
 
-}  // namespace microcloud::plugins::testing
+}  // namespace microcloud::testing

@@ -1,0 +1,152 @@
+// microcloud/sdk/programs.hpp - header-only helpers most component plugins need: finding a
+// component's programs, asking them for their version through the host, comparing versions,
+// and describing a failed command in one line. Compiled into the plugin; not part of the ABI.
+#pragma once
+
+#include <microcloud/sdk/plugin.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace microcloud::sdk::programs {
+
+/// Runs a command; plugins bind it to Context::run, tests to a fake. Throws sdk::Error when the
+/// command could not be started. Since ABI 1.0.
+using CommandRunner = std::function<CommandResult(const std::vector<std::string>& argv, const CommandOptions& options)>;
+
+/// The directories searched for programs: the absolute entries of `path_env` (a $PATH value),
+/// then the standard sbin/bin directories a daemon's PATH may lack; duplicates removed, order
+/// kept. Since ABI 1.0.
+inline std::vector<std::filesystem::path> program_search_dirs(std::string_view path_env) {
+    static constexpr std::array<std::string_view, 6> kStandardDirs = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+                                                                      "/usr/bin",        "/sbin",          "/bin"};
+    std::vector<std::filesystem::path> dirs;
+    auto add = [&dirs](std::string_view dir) {
+        if (dir.empty() || dir.front() != '/') return;  // relative PATH entries are not trusted
+        std::filesystem::path p(dir);
+        if (std::find(dirs.begin(), dirs.end(), p) == dirs.end()) dirs.push_back(p);
+    };
+    for (std::size_t start = 0; start <= path_env.size();) {
+        auto end = path_env.find(':', start);
+        if (end == std::string_view::npos) end = path_env.size();
+        add(path_env.substr(start, end - start));
+        start = end + 1;
+    }
+    for (auto dir : kStandardDirs) add(dir);
+    return dirs;
+}
+
+/// The first executable regular file called `name` in `dirs`. Since ABI 1.0.
+inline std::optional<std::filesystem::path> find_program(std::string_view name,
+                                                         const std::vector<std::filesystem::path>& dirs) {
+    for (const auto& dir : dirs) {
+        std::filesystem::path candidate = dir / std::string(name);
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return std::nullopt;
+}
+
+/// What was learnt about one program. Since ABI 1.0.
+struct ProgramProbe {
+    std::string name;
+    std::string package;                    ///< the distribution package that ships it (for messages)
+    std::string path;                       ///< empty when not found
+    std::optional<CommandResult> run;       ///< the `--version` run, when it started
+    std::string start_error;                ///< why `--version` could not start
+};
+
+/// Looks `name` up in `dirs` and, when found, runs `<path> --version` through `run`. Since ABI 1.0.
+inline ProgramProbe probe_program(std::string_view name, std::string_view package,
+                                  const std::vector<std::filesystem::path>& dirs, const CommandRunner& run,
+                                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    ProgramProbe probe{std::string(name), std::string(package), {}, std::nullopt, {}};
+    auto path = find_program(name, dirs);
+    if (!path) return probe;
+    probe.path = path->string();
+    CommandOptions options;
+    options.timeout = timeout;
+    try {
+        probe.run = run({probe.path, "--version"}, options);
+    } catch (const std::exception& e) {
+        probe.start_error = e.what();
+    }
+    return probe;
+}
+
+/// The last non-empty line of `text`, trimmed and cut to a readable length ("" when none).
+/// Since ABI 1.0.
+inline std::string last_line(std::string_view text) {
+    constexpr std::size_t kMaxLength = 300;
+    std::string_view best;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        auto line = text.substr(start, end - start);
+        auto first = line.find_first_not_of(" \t\r");
+        if (first != std::string_view::npos) {
+            auto last = line.find_last_not_of(" \t\r");
+            best = line.substr(first, last - first + 1);
+        }
+        start = end + 1;
+    }
+    std::string out(best.substr(0, kMaxLength));
+    if (best.size() > kMaxLength) out += "...";
+    return out;
+}
+
+/// Why a finished command did not succeed: "timed out" or "exited with status 1: <last line of
+/// stderr, else of stdout>". Since ABI 1.0.
+inline std::string failure_text(const CommandResult& result) {
+    if (result.timed_out) return "timed out";
+    std::string text = "exited with status " + std::to_string(result.exit_code);
+    auto detail = last_line(result.err);
+    if (detail.empty()) detail = last_line(result.out);
+    if (!detail.empty()) text += ": " + detail;
+    return text;
+}
+
+/// The leading numeric components of a version: "23.03.1" -> {23, 3, 1}, "2.17.9-1ubuntu" ->
+/// {2, 17, 9}; empty when the text does not start with a digit. Since ABI 1.0.
+inline std::vector<int> version_numbers(std::string_view version) {
+    std::vector<int> numbers;
+    std::size_t i = 0;
+    while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i]))) {
+        int value = 0;
+        while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i]))) {
+            value = value * 10 + (version[i] - '0');
+            if (value > 1'000'000) return {};  // not a version component
+            ++i;
+        }
+        numbers.push_back(value);
+        if (i + 1 < version.size() && version[i] == '.' && std::isdigit(static_cast<unsigned char>(version[i + 1])))
+            ++i;
+        else
+            break;
+    }
+    return numbers;
+}
+
+/// Whether `version` >= `minimum`, missing components counting as 0 ("22.03" == "22.03.0");
+/// nullopt when either is not a version. Since ABI 1.0.
+inline std::optional<bool> version_at_least(std::string_view version, std::string_view minimum) {
+    auto have = version_numbers(version);
+    auto need = version_numbers(minimum);
+    if (have.empty() || need.empty()) return std::nullopt;
+    auto size = std::max(have.size(), need.size());
+    have.resize(size, 0);
+    need.resize(size, 0);
+    return have >= need;
+}
+
+}  // namespace microcloud::sdk::programs
