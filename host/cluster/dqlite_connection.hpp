@@ -4,7 +4,7 @@
 
 #include "cluster/dqlite_dial.hpp"
 #include "cluster/dqlite_protocol.hpp"
-#include "cluster/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 #include "common/error.hpp"
 
 #include <chrono>

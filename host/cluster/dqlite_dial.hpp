@@ -2,7 +2,7 @@
 // "@name" (a Linux abstract unix socket), and the Dialer hook that lets callers swap in a tunnel.
 #pragma once
 
-#include "cluster/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 #include <chrono>
 #include <functional>

@@ -9,6 +9,7 @@
 #include "exec/command.hpp"
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -42,34 +43,6 @@ std::string errno_text(int err) {
     return strerror_r(err, buffer, sizeof buffer);  // GNU variant: returns the text
 }
 
-// Owns one file descriptor.
-class UniqueFd {
-public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) {
-            reset(std::exchange(other.fd_, -1));
-        }
-        return *this;
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { reset(); }
-
-    int get() const noexcept { return fd_; }
-    bool open() const noexcept { return fd_ >= 0; }
-    void reset(int fd = -1) noexcept {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-        fd_ = fd;
-    }
-
-private:
-    int fd_ = -1;
-};
 
 struct Pipe {
     UniqueFd read, write;
@@ -267,7 +240,7 @@ public:
     void pump(const Child& child, milliseconds wait, CommandOutcome& outcome) {
         std::vector<pollfd> fds;
         for (const UniqueFd* fd : {&in_, &out_, &err_}) {
-            if (fd->open()) {
+            if (fd->valid()) {
                 fds.push_back({fd->get(), static_cast<short>(fd == &in_ ? POLLOUT : POLLIN), 0});
             }
         }
@@ -316,7 +289,7 @@ private:
     // Reads until the pipe would block; closes it at EOF.
     static void drain(UniqueFd& fd, std::string& sink) {
         char buffer[kReadChunk];
-        while (fd.open()) {
+        while (fd.valid()) {
             const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
             if (n > 0) {
                 sink.append(buffer, static_cast<std::size_t>(n));

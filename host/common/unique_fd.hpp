@@ -1,11 +1,11 @@
-// host/cluster/unique_fd.hpp - owns one file descriptor and closes it when it goes away.
+// host/common/unique_fd.hpp - owns one file descriptor and closes it when it goes away.
 #pragma once
 
 #include <utility>
 
 #include <unistd.h>
 
-namespace microcloud::host::cluster {
+namespace microcloud::host {
 
 class UniqueFd {
 public:
@@ -40,4 +40,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace microcloud::host::cluster
+}  // namespace microcloud::host
