@@ -5,6 +5,15 @@
 namespace microcloud::host::cli {
 namespace {
 
+constexpr std::size_t kMaxDetails = 100;  // the table stays readable; json/yaml carry everything
+
+std::string shorten(std::string text) {
+    if (text.size() <= kMaxDetails) return text;
+    std::size_t cut = kMaxDetails - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    return text.substr(0, cut) + "...";
+}
+
 // One line for humans out of a discovery report: version, running, first reason.
 std::string summarize(const nlohmann::json& entry) {
     if (entry.contains("error")) return "error: " + entry["error"].value("message", "");
@@ -37,7 +46,7 @@ int run_status(const Invocation& inv) {
     for (const auto& member : members) {
         const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());
         for (const auto& [plugin, entry] : plugins.items())
-            table.rows.push_back({member.value("name", ""), plugin, entry.value("state", ""), yes_no(entry), summarize(entry)});
+            table.rows.push_back({member.value("name", ""), plugin, entry.value("state", ""), yes_no(entry), shorten(summarize(entry))});
     }
     print(inv, status, table);
     return 0;

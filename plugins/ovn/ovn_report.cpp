@@ -169,6 +169,8 @@ Json ovn_report(const OvnObservations& observed) {
 
     return Json{{"component", "OVN"},
                 {"present", findings.reasons.empty()},
+                {"version", version_facts["ovn"].value("version", Json(nullptr))},
+                {"running", database.value("reachable", false)},
                 {"reasons", findings.reasons},
                 {"warnings", findings.warnings},
                 {"programs", programs},
