@@ -163,7 +163,8 @@ Json ceph_report(const CephObservations& observed) {
     Json health = health_fact(observed.status, findings);
     return Json{{"component", "Ceph"},         {"present", findings.reasons.empty()},
                 {"reasons", findings.reasons}, {"warnings", findings.warnings},
-                {"programs", programs},        {"version", release},
+                {"programs", programs},        {"version", release.value("version", Json(nullptr))},
+                {"release", release},          {"running", health.value("reachable", false)},
                 {"cluster", cluster},          {"health", health}};
 }
 

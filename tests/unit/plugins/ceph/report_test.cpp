@@ -66,7 +66,7 @@ TEST(CephReport, EverythingInstalledNoCluster) {
     EXPECT_TRUE(report["warnings"].empty()) << report["warnings"].dump();
     EXPECT_EQ(report["programs"]["ceph-osd"]["version"], "16.2.15");
     EXPECT_EQ(report["programs"]["ceph-osd"]["codename"], "pacific");
-    EXPECT_EQ(report["version"],
+    EXPECT_EQ(report["release"],
               (Json{{"version", "16.2.15"}, {"codename", "pacific"}, {"minimum", "16.2"}, {"supported", true}}));
     EXPECT_EQ(report["cluster"]["configured"], false);
     EXPECT_TRUE(report["cluster"]["fsid"].is_null());
@@ -83,7 +83,8 @@ TEST(CephReport, ClientOnlyMachineIsNotPresent) {
     EXPECT_TRUE(any_contains(report["reasons"], "Debian package ceph-base"));
     EXPECT_EQ(report["programs"]["ceph"]["installed"], true);
     EXPECT_EQ(report["programs"]["ceph-mgr"]["installed"], false);
-    EXPECT_EQ(report["version"]["version"], "16.2.15");
+    EXPECT_EQ(report["release"]["version"], "16.2.15");
+    EXPECT_EQ(report["version"], "16.2.15");
 }
 
 TEST(CephReport, OldReleaseIsAReason) {
