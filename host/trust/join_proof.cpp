@@ -1,0 +1,100 @@
+// host/trust/join_proof.cpp - argon2id key derivation and HMAC-SHA256 sign/verify for the join session.
+#include "trust/join_proof.hpp"
+
+#include "common/error.hpp"
+
+#include <argon2.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace microcloud::host::trust {
+namespace {
+
+using Mac = std::array<unsigned char, 32>;
+
+Mac hmac_sha256(const JoinKey& key, std::string_view body) {
+    Mac mac{};
+    unsigned int size = 0;
+    if (!HMAC(EVP_sha256(), key.bytes().data(), static_cast<int>(key.bytes().size()),
+              reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac.data(), &size) ||
+        size != mac.size()) {
+        throw Error("mac_failed", "HMAC-SHA256 failed");
+    }
+    return mac;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::optional<Mac> parse_mac(std::string_view hex) {
+    Mac mac{};
+    if (hex.size() != mac.size() * 2) return std::nullopt;
+    for (std::size_t i = 0; i < mac.size(); ++i) {
+        int high = hex_value(hex[2 * i]);
+        int low = hex_value(hex[2 * i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        mac[i] = static_cast<unsigned char>(high << 4 | low);
+    }
+    return mac;
+}
+
+bool is_fingerprint(std::string_view text) {
+    return text.size() == 64 && std::all_of(text.begin(), text.end(),
+                                            [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+JoinKey::~JoinKey() {
+    OPENSSL_cleanse(bytes_.data(), bytes_.size());
+}
+
+JoinKey derive_join_key(std::string_view passphrase, std::string_view initiator_fingerprint) {
+    if (!is_fingerprint(initiator_fingerprint)) {
+        throw Error("invalid_fingerprint",
+                    "Invalid initiator fingerprint \"" + std::string(initiator_fingerprint) +
+                        "\" (want 64 lowercase hex digits of the certificate's SHA-256)",
+                    {{"fingerprint", std::string(initiator_fingerprint)}});
+    }
+    const std::string salt = std::string(join_key_context) + std::string(initiator_fingerprint);
+    std::array<unsigned char, join_key_size> bytes{};
+    int rc = argon2id_hash_raw(join_kdf_parameters.time_cost, join_kdf_parameters.memory_kib,
+                               join_kdf_parameters.parallelism, passphrase.data(), passphrase.size(), salt.data(),
+                               salt.size(), bytes.data(), bytes.size());
+    if (rc != ARGON2_OK) {
+        throw Error("kdf_failed", std::string("argon2id key derivation failed: ") + argon2_error_message(rc),
+                    {{"argon2_code", rc}});
+    }
+    JoinKey key(bytes);
+    OPENSSL_cleanse(bytes.data(), bytes.size());
+    return key;
+}
+
+std::string sign(const JoinKey& key, std::string_view body) {
+    static constexpr char digits[] = "0123456789abcdef";
+    Mac mac = hmac_sha256(key, body);
+    std::string out;
+    out.reserve(mac.size() * 2);
+    for (unsigned char byte : mac) {
+        out += digits[byte >> 4];
+        out += digits[byte & 0xf];
+    }
+    return out;
+}
+
+bool verify(const JoinKey& key, std::string_view body, std::string_view mac_hex) {
+    std::optional<Mac> presented = parse_mac(mac_hex);
+    if (!presented) return false;
+    Mac expected = hmac_sha256(key, body);
+    return CRYPTO_memcmp(expected.data(), presented->data(), expected.size()) == 0;
+}
+
+}  // namespace microcloud::host::trust
