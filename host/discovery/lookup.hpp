@@ -1,0 +1,38 @@
+// host/discovery/lookup.hpp - the joiner side of discovery: probe every second, take the first fitting reply.
+#pragma once
+
+#include "discovery/announcement.hpp"
+#include "discovery/interface_choice.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace microcloud::host::discovery {
+
+struct LookupOptions {
+    ChosenInterface on;  // where to probe (see interface_choice.hpp)
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    std::chrono::milliseconds probe_interval{std::chrono::seconds(1)};
+    std::string expected_version{kFormatVersion};
+    std::uint16_t port = kPort;
+    // Which system we want (e.g. a given initiator name); empty = the first that answers.
+    std::function<bool(const ServerInfo&)> match;
+};
+
+struct LookupResult {
+    ServerInfo system;
+    std::string sender_address;  // where the reply came from
+    int probes_sent = 0;
+};
+
+// Multicasts a probe at once and then every probe_interval until a reply that parses, carries the
+// expected version and satisfies `match` arrives, and returns it. Throws:
+//  - Error("discovery_version_mismatch") with upstream's text for a reply of another version;
+//  - Error("discovery_nothing_heard") naming the interface, its address and subnet, how long it
+//    listened and how many probes it sent (plus replies that did not match or did not parse);
+//  - Error("discovery_socket_failed") when the interface cannot be used.
+LookupResult lookup(const LookupOptions& options);
+
+}  // namespace microcloud::host::discovery
