@@ -41,6 +41,14 @@ public:
         return dir;
     }
 
+    // Creates <dir>/<relative> as a symlink to `target` (which need not exist); returns its path.
+    std::filesystem::path link(const std::string& relative, const std::filesystem::path& target) const {
+        auto file = path_ / relative;
+        std::filesystem::create_directories(file.parent_path());
+        std::filesystem::create_symlink(target, file);
+        return file;
+    }
+
 private:
     std::filesystem::path path_;
 };

@@ -2,6 +2,8 @@
 // and byte-frame helpers shared by the cluster tests.
 #pragma once
 
+#include "temp_dir.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -14,26 +16,8 @@
 
 namespace microcloud::host::cluster::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
-public:
-    TempDir() {
-        char name[] = "/tmp/mc-dqlite-XXXXXX";
-        if (::mkdtemp(name) != nullptr) {
-            path_ = name;
-        }
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_{};
+// A fresh directory, removed with everything in it at the end of the test.
+using TempDir = microcloud::testing::TempDir;
 };
 
 // "@mc-test-<pid>-<n>-<label>": unique per process and call, so parallel test runs never clash.

@@ -1,6 +1,8 @@
 // tests/unit/trust/trust_test_support.hpp - a scratch directory per test and a wrapper around the openssl CLI.
 #pragma once
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -13,25 +15,8 @@
 
 namespace microcloud::host::trust::test {
 
-// A fresh directory under the system temp dir, removed with everything in it at the end of the scope.
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "mc-trust-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+// A fresh directory, removed with everything in it at the end of the scope.
+using ScratchDir = microcloud::testing::TempDir;
 
 // Standard output of a shell command (the test fails if it exits non-zero).
 inline std::string run_command(const std::string& command) {
