@@ -18,7 +18,6 @@ namespace microcloud::host::cluster::testing {
 
 // A fresh directory, removed with everything in it at the end of the test.
 using TempDir = microcloud::testing::TempDir;
-};
 
 // "@mc-test-<pid>-<n>-<label>": unique per process and call, so parallel test runs never clash.
 inline std::string abstract_address(const std::string& label) {
