@@ -18,6 +18,19 @@ nlohmann::json error_response(int http_status, const std::string& message, const
             {"error_code", http_status}, {"error", message}, {"metadata", std::move(metadata)}};
 }
 
+int http_status_for(const std::string& code) {
+    const auto ends_with = [&](std::string_view tail) {
+        return code.size() >= tail.size() && code.compare(code.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if (code.rfind("invalid_", 0) == 0 || code == "invalid") return 400;
+    if (ends_with("untrusted") || ends_with("forbidden")) return 403;
+    if (ends_with("not_found")) return 404;
+    if (ends_with("exists") || code == "already_clustered" || code == "not_clustered" || code == "member_remove_self")
+        return 409;
+    if (code == "rate_limited") return 429;
+    return 500;
+}
+
 nlohmann::json unwrap(int http_status, const std::string& body) {
     nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("type"))

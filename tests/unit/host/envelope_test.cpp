@@ -49,3 +49,15 @@ TEST(Envelope, NonEnvelopeIsBadResponse) {
         EXPECT_NE(std::string(e.what()).find("502"), std::string::npos);
     }
 }
+
+TEST(Envelope, ErrorCodesMapToHttpStatuses) {
+    using microcloud::host::api::http_status_for;
+    EXPECT_EQ(http_status_for("invalid_address"), 400);
+    EXPECT_EQ(http_status_for("certificate_untrusted"), 403);
+    EXPECT_EQ(http_status_for("forbidden"), 403);
+    EXPECT_EQ(http_status_for("member_not_found"), 404);
+    EXPECT_EQ(http_status_for("member_exists"), 409);
+    EXPECT_EQ(http_status_for("already_clustered"), 409);
+    EXPECT_EQ(http_status_for("rate_limited"), 429);
+    EXPECT_EQ(http_status_for("dqlite_no_leader"), 500);
+}
