@@ -33,5 +33,11 @@ void print(const Invocation& inv, const nlohmann::json& data, const Table& table
 int run_plugin_list(const Invocation& inv);
 int run_status(const Invocation& inv);
 int run_waitready(const Invocation& inv);
+int run_cluster_bootstrap(const Invocation& inv);
+int run_cluster_add(const Invocation& inv);
+int run_cluster_join(const Invocation& inv);
+int run_cluster_list(const Invocation& inv);
+int run_cluster_remove(const Invocation& inv);
+int run_cluster_recover(const Invocation& inv);
 
 }  // namespace microcloud::host::cli

@@ -9,6 +9,13 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {{"plugin", "list"}, "List plugins and whether they loaded", &run_plugin_list},
         {{"status"}, "Show the members and what each plugin discovered", &run_status},
+        {{"cluster", "bootstrap"}, "Start a new cluster with this member (--address IP[:PORT])", &run_cluster_bootstrap},
+        {{"cluster", "add"}, "Issue a join token for the member NAME", &run_cluster_add},
+        {{"cluster", "join"}, "Join a cluster with a token (TOKEN --address IP[:PORT])", &run_cluster_join},
+        {{"cluster", "list"}, "List the cluster members, their roles and status", &run_cluster_list},
+        {{"cluster", "remove"}, "Remove the member NAME from the cluster", &run_cluster_remove},
+        {{"cluster", "recover"}, "After a lost quorum: make this member the only voter (microcloudd stopped; --yes)",
+         &run_cluster_recover},
         {{"waitready"}, "Wait until microcloudd is ready (--timeout S)", &run_waitready},
     };
     return table;

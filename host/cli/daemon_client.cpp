@@ -11,10 +11,21 @@ namespace microcloud::host::cli {
 DaemonClient::DaemonClient(std::filesystem::path state_dir) : socket_(api::control_socket(state_dir)) {}
 
 nlohmann::json DaemonClient::get(const std::string& path, std::chrono::milliseconds timeout) const {
+    return call("GET", path, "", timeout);
+}
+
+nlohmann::json DaemonClient::post(const std::string& path, const nlohmann::json& body,
+                                  std::chrono::milliseconds timeout) const {
+    return call("POST", path, body.dump(), timeout);
+}
+
+nlohmann::json DaemonClient::call(const std::string& method, const std::string& path, const std::string& body,
+                                  std::chrono::milliseconds timeout) const {
     exec::HttpRequest request;
     request.socket = socket_.string();
-    request.method = "GET";
+    request.method = method;
     request.path = path;
+    request.body = body;
     request.timeout = timeout;
     exec::HttpReply reply;
     try {

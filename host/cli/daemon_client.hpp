@@ -18,9 +18,16 @@ public:
     nlohmann::json get(const std::string& path,
                        std::chrono::milliseconds timeout = std::chrono::milliseconds(60000)) const;
 
+    // POSTs a JSON body; as get().
+    nlohmann::json post(const std::string& path, const nlohmann::json& body,
+                        std::chrono::milliseconds timeout = std::chrono::milliseconds(120000)) const;
+
     const std::filesystem::path& socket() const { return socket_; }
 
 private:
+    nlohmann::json call(const std::string& method, const std::string& path, const std::string& body,
+                        std::chrono::milliseconds timeout) const;
+
     std::filesystem::path socket_;
 };
 

@@ -191,6 +191,26 @@ void DqliteNode::start() {
     state.phase = Phase::running;
 }
 
+void DqliteNode::recover(const std::vector<NodeInfo>& nodes) {
+    State& state = *state_;
+    if (state.phase != Phase::created) {
+        throw Error("dqlite_node", "cannot recover " + describe(state.config) + ": it has been started; recover a node "
+                    "that is created and not started", {{"id", state.config.id}});
+    }
+    std::vector<dqlite_node_info_ext> infos;
+    infos.reserve(nodes.size());
+    for (const NodeInfo& node : nodes) {
+        dqlite_node_info_ext info{};
+        info.size = sizeof info;
+        info.id = node.id;
+        info.address = reinterpret_cast<std::uint64_t>(node.address.c_str());
+        info.dqlite_role = static_cast<std::uint64_t>(node.role);
+        infos.push_back(info);
+    }
+    check(state.config, state.node.get(), "recover",
+          dqlite_node_recover_ext(state.node.get(), infos.data(), static_cast<int>(infos.size())));
+}
+
 void DqliteNode::stop() {
     State& state = *state_;
     if (state.phase != Phase::running) {

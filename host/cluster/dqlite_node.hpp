@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace microcloud::host::cluster {
 
@@ -64,6 +65,10 @@ public:
     // accepts connections (a leader may not be elected yet). Sets SIGPIPE to ignored when it is
     // at its default: libdqlite writes to sockets whose peer may have gone.
     void start();
+    // Rewrites the raft configuration stored in the data directory to exactly `nodes` (ids,
+    // addresses, roles), for a cluster that lost its quorum for good. Only on a node that was
+    // created and not started, with no node of the cluster running (dqlite_node_recover_ext).
+    void recover(const std::vector<NodeInfo>& nodes);
     // Closes client connections once in-flight requests finish and joins the node's thread.
     // Does nothing when not running.
     void stop();

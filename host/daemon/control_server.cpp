@@ -20,24 +20,43 @@ void send(httplib::Response& res, int status, const nlohmann::json& body) {
     res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
-// Wraps a handler so that every failure becomes an error envelope.
-httplib::Server::Handler json_get(std::function<nlohmann::json()> produce) {
+// Wraps a handler so that every failure becomes an error envelope with the status its code maps to.
+httplib::Server::Handler json_handler(std::function<nlohmann::json(const nlohmann::json& body)> produce) {
     return [produce = std::move(produce)](const httplib::Request& req, httplib::Response& res) {
         try {
-            send(res, 200, api::sync_response(produce()));
+            nlohmann::json body = nlohmann::json::object();
+            if (!req.body.empty()) {
+                body = nlohmann::json::parse(req.body, nullptr, false);
+                if (!body.is_object())
+                    throw Error("invalid_request", "The body of " + req.method + " " + req.path + " must be a JSON object");
+            }
+            send(res, 200, api::sync_response(produce(body)));
         } catch (const Error& e) {
-            send(res, 500, api::error_response(500, e.what(), e.code(), e.details()));
+            const int status = api::http_status_for(e.code());
+            send(res, status, api::error_response(status, e.what(), e.code(), e.details()));
         } catch (const std::exception& e) {
-            spdlog::error("GET {} failed: {}", req.path, e.what());
+            spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
             send(res, 500, api::error_response(500, e.what(), "internal_error"));
         }
     };
 }
 
+httplib::Server::Handler json_get(std::function<nlohmann::json()> produce) {
+    return json_handler([produce = std::move(produce)](const nlohmann::json&) { return produce(); });
+}
+
+// A string field of a request body; a missing or empty one is an error naming the field.
+std::string field(const nlohmann::json& body, const std::string& name) {
+    if (!body.contains(name) || !body[name].is_string() || body[name].get<std::string>().empty())
+        throw Error("invalid_request", "The field \"" + name + "\" is missing or empty", {{"field", name}});
+    return body[name].get<std::string>();
+}
+
 }  // namespace
 
-ControlServer::ControlServer(const Member& member, std::filesystem::path socket_path)
-    : member_(member), socket_path_(std::move(socket_path)) {
+ControlServer::ControlServer(const Member& member, membership::Membership& membership,
+                             std::filesystem::path socket_path)
+    : member_(member), membership_(membership), socket_path_(std::move(socket_path)) {
     routes();
 }
 
@@ -52,6 +71,19 @@ void ControlServer::routes() {
     server_.Get("/1.0/system", json_get([this] { return member_.system_facts(); }));
     server_.Get("/1.0/discovery", json_get([this] { return member_.discovery(); }));
     server_.Get("/1.0/status", json_get([this] { return member_.status(); }));
+    server_.Get("/1.0/cluster", json_get([this] { return membership_.list(); }));
+    server_.Post("/1.0/cluster/bootstrap", json_handler([this](const nlohmann::json& body) {
+                     return membership_.bootstrap(field(body, "address"));
+                 }));
+    server_.Post("/1.0/cluster/tokens", json_handler([this](const nlohmann::json& body) {
+                     return membership_.issue_token(field(body, "name"));
+                 }));
+    server_.Post("/1.0/cluster/join", json_handler([this](const nlohmann::json& body) {
+                     return membership_.join(field(body, "token"), field(body, "address"));
+                 }));
+    server_.Post("/1.0/cluster/remove", json_handler([this](const nlohmann::json& body) {
+                     return membership_.remove(field(body, "name"));
+                 }));
     server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;
         const std::string message = res.status == 404 ? "Not found: " + req.method + " " + req.path

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "daemon/member.hpp"
+#include "membership/membership.hpp"
 
 #include <httplib.h>
 
@@ -12,7 +13,7 @@ namespace microcloud::host::daemon {
 
 class ControlServer {
 public:
-    ControlServer(const Member& member, std::filesystem::path socket_path);
+    ControlServer(const Member& member, membership::Membership& membership, std::filesystem::path socket_path);
     ~ControlServer();  // removes the socket file
     ControlServer(const ControlServer&) = delete;
     ControlServer& operator=(const ControlServer&) = delete;
@@ -27,6 +28,7 @@ private:
     void routes();
 
     const Member& member_;
+    membership::Membership& membership_;
     std::filesystem::path socket_path_;
     httplib::Server server_;
 };

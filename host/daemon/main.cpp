@@ -6,7 +6,8 @@
 #include "daemon/control_server.hpp"
 #include "daemon/daemon_config.hpp"
 #include "daemon/member.hpp"
-#include "daemon/state_dir_lock.hpp"
+#include "api/state_dir_lock.hpp"
+#include "membership/membership.hpp"
 
 #include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
@@ -78,9 +79,11 @@ int run(const Flags& flags) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    daemon::StateDirLock lock(config.state_dir);
+    api::StateDirLock lock(config.state_dir);
     daemon::Member member(config);
-    daemon::ControlServer server(member, api::control_socket(config.state_dir));
+    membership::Membership membership({.state_dir = config.state_dir, .member_name = member.name()});
+    membership.resume();
+    daemon::ControlServer server(member, membership, api::control_socket(config.state_dir));
     server.bind();
     spdlog::info("microcloudd {} serving {} on {}", kVersion, member.name(),
                  api::control_socket(config.state_dir).string());
@@ -94,6 +97,7 @@ int run(const Flags& flags) {
     server.serve();
     // serve() also returns if the server fails; wake the waiter so the process can exit.
     pthread_kill(waiter.native_handle(), SIGTERM);
+    membership.stop();
     return 0;
 }
 

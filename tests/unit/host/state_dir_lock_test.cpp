@@ -1,6 +1,6 @@
 // tests/unit/host/state_dir_lock_test.cpp - one daemon per state directory.
 #include "common/error.hpp"
-#include "daemon/state_dir_lock.hpp"
+#include "api/state_dir_lock.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@ using microcloud::testing::TempDir;
 TEST(StateDirLock, CreatesTheDirectoryRootOnly) {
     TempDir dir;
     auto state = dir.path() / "state";
-    daemon::StateDirLock lock(state);
+    api::StateDirLock lock(state);
     struct stat st {};
     ASSERT_EQ(::stat(state.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0700u);
@@ -22,12 +22,12 @@ TEST(StateDirLock, CreatesTheDirectoryRootOnly) {
 
 TEST(StateDirLock, SecondHolderIsRefusedWithThePid) {
     TempDir dir;
-    daemon::StateDirLock lock(dir.path());
+    api::StateDirLock lock(dir.path());
     // flock is per open file description: a second lock in another process must fail.
     pid_t child = ::fork();
     if (child == 0) {
         try {
-            daemon::StateDirLock second(dir.path());
+            api::StateDirLock second(dir.path());
             ::_exit(1);
         } catch (const Error& e) {
             bool ok = e.code() == "state_dir_locked" &&
@@ -43,6 +43,6 @@ TEST(StateDirLock, SecondHolderIsRefusedWithThePid) {
 
 TEST(StateDirLock, ReleasedWhenDestroyed) {
     TempDir dir;
-    { daemon::StateDirLock lock(dir.path()); }
-    EXPECT_NO_THROW(daemon::StateDirLock again(dir.path()));
+    { api::StateDirLock lock(dir.path()); }
+    EXPECT_NO_THROW(api::StateDirLock again(dir.path()));
 }

@@ -1,10 +1,10 @@
-// host/daemon/state_dir_lock.hpp - one microcloudd per state directory: an flock held for the
+// host/api/state_dir_lock.hpp - one microcloudd per state directory: an flock held for the
 // daemon's lifetime, with the holder's pid written for the error message of a second daemon.
 #pragma once
 
 #include <filesystem>
 
-namespace microcloud::host::daemon {
+namespace microcloud::host::api {
 
 class StateDirLock {
 public:
@@ -19,4 +19,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace microcloud::host::daemon
+}  // namespace microcloud::host::api

@@ -1,0 +1,109 @@
+// host/cli/cmd_cluster.cpp - `microcloud cluster bootstrap|add|join|list|remove`: forming and
+// inspecting the member set through the local daemon.
+#include "cli/command.hpp"
+#include "common/error.hpp"
+#include "membership/recover.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+
+namespace microcloud::host::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+struct Parsed {
+    std::vector<std::string> positional;
+    std::string address;
+};
+
+// Parses `args` as [POSITIONAL...] with an optional --address; checks the positional count.
+Parsed parse(const Invocation& inv, const std::string& command, std::size_t positionals, bool with_address,
+             const std::string& usage) {
+    Parsed parsed;
+    po::options_description options(command + " options");
+    if (with_address)
+        options.add_options()("address", po::value(&parsed.address), "this member's address: IP or IP:PORT");
+    options.add_options()("positional", po::value(&parsed.positional)->composing(), "");
+    po::positional_options_description positional;
+    positional.add("positional", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(inv.args).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+    if (parsed.positional.size() != positionals) throw Error("invalid_arguments", "Usage: microcloud " + usage);
+    if (with_address && parsed.address.empty())
+        throw Error("invalid_arguments", "Missing --address (this member's IP or IP:PORT). Usage: microcloud " + usage);
+    return parsed;
+}
+
+void print_object(const Invocation& inv, const nlohmann::json& data) {
+    Table table{{"KEY", "VALUE"}, {}};
+    for (const auto& [key, value] : data.items())
+        table.rows.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
+    print(inv, data, table);
+}
+
+}  // namespace
+
+int run_cluster_bootstrap(const Invocation& inv) {
+    const Parsed p = parse(inv, "cluster bootstrap", 0, true, "cluster bootstrap --address IP[:PORT]");
+    print_object(inv, inv.client().post("/1.0/cluster/bootstrap", {{"address", p.address}}));
+    return 0;
+}
+
+int run_cluster_add(const Invocation& inv) {
+    const Parsed p = parse(inv, "cluster add", 1, false, "cluster add NAME");
+    const nlohmann::json issued = inv.client().post("/1.0/cluster/tokens", {{"name", p.positional[0]}});
+    if (inv.format == Format::table) {
+        std::cout << issued.value("token", "") << "\n";  // what the joiner pastes
+        return 0;
+    }
+    print_object(inv, issued);
+    return 0;
+}
+
+int run_cluster_join(const Invocation& inv) {
+    const Parsed p = parse(inv, "cluster join", 1, true, "cluster join TOKEN --address IP[:PORT]");
+    print_object(inv, inv.client().post("/1.0/cluster/join", {{"token", p.positional[0]}, {"address", p.address}}));
+    return 0;
+}
+
+int run_cluster_list(const Invocation& inv) {
+    parse(inv, "cluster list", 0, false, "cluster list");
+    const nlohmann::json members = inv.client().get("/1.0/cluster");
+    Table table{{"NAME", "ADDRESS", "ROLE", "STATUS", "FINGERPRINT"}, {}};
+    for (const auto& member : members)
+        table.rows.push_back({member.value("name", ""), member.value("address", ""), member.value("role", ""),
+                              member.value("status", ""), member.value("fingerprint", "").substr(0, 12)});
+    print(inv, members, table);
+    return 0;
+}
+
+int run_cluster_remove(const Invocation& inv) {
+    const Parsed p = parse(inv, "cluster remove", 1, false, "cluster remove NAME");
+    print_object(inv, inv.client().post("/1.0/cluster/remove", {{"name", p.positional[0]}}));
+    return 0;
+}
+
+}  // namespace microcloud::host::cli
+
+namespace microcloud::host::cli {
+
+int run_cluster_recover(const Invocation& inv) {
+    bool yes = false;
+    po::options_description options("cluster recover options");
+    options.add_options()("yes", po::bool_switch(&yes), "confirm: make this member the only voter");
+    po::variables_map vm;
+    po::store(po::command_line_parser(inv.args).options(options).run(), vm);
+    po::notify(vm);
+    if (!yes)
+        throw Error("invalid_arguments",
+                    "cluster recover makes this member the cluster's only voter after most voters were lost for good. "
+                    "Stop microcloudd on every surviving member, run it on the one with the newest data, then re-run "
+                    "with --yes");
+    print_object(inv, membership::recover_alone(inv.state_dir));
+    return 0;
+}
+
+}  // namespace microcloud::host::cli

@@ -1,0 +1,107 @@
+// host/membership/membership.hpp - this member's part in the MicroCloud cluster: its TLS listener
+// (port 9443), its dqlite node tunnelled through that listener, the store on top, and the steps
+// that change the member set (bootstrap, issue a join token, join, remove) with their rollback.
+// Cluster formation (discovery and passphrase trust) ends in these same steps.
+#pragma once
+
+#include "cluster/dqlite_node.hpp"
+#include "membership/member_file.hpp"
+#include "store/store.hpp"
+#include "transport/peer_client.hpp"
+#include "transport/peer_server.hpp"
+#include "trust/identity.hpp"
+#include "trust/truststore.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace microcloud::host::membership {
+
+struct MembershipOptions {
+    std::filesystem::path state_dir{};
+    std::string member_name{};
+    // How often the member syncs its truststore and, when it leads, rebalances roles.
+    std::chrono::milliseconds upkeep_interval{1000};
+    // How long a member may take to answer before it counts as OFFLINE.
+    std::chrono::milliseconds probe_timeout{1000};
+    // dqlite's average one-way latency: heartbeats every 1.5x, elections after 15x.
+    std::chrono::milliseconds network_latency{100};
+    std::chrono::seconds token_lifetime{3600};
+};
+
+// Errors carry a code and name the member and step: "not_clustered", "already_clustered",
+// "invalid_address", "invalid_token", "token_*", "member_*", "join_failed", "peer_*", "dqlite_*".
+class Membership {
+public:
+    explicit Membership(MembershipOptions options);
+    ~Membership();  // stop()
+    Membership(const Membership&) = delete;
+    Membership& operator=(const Membership&) = delete;
+
+    // Starts the listener, the dqlite node and the upkeep of a member that bootstrapped or joined
+    // before (its member file exists); does nothing for a member outside any cluster.
+    void resume();
+    // Stops everything resume/bootstrap/join started; the member stays in its cluster.
+    void stop();
+
+    bool clustered() const;
+    std::optional<LocalMember> local() const;
+    // This member's certificate fingerprint (member identity).
+    std::string fingerprint() const;
+
+    // Makes this member the first of a new cluster, listening on `address` ("ip[:port]").
+    nlohmann::json bootstrap(const std::string& address);
+    // A join token for the member named `joiner`: {"token", "name", "joiner", "expires_at"}.
+    nlohmann::json issue_token(const std::string& joiner);
+    // Joins the cluster the token names, listening on `address`.
+    nlohmann::json join(const std::string& token, const std::string& address);
+    // Every member: name, address, role, status (ONLINE|OFFLINE), fingerprint, node_id, leader.
+    nlohmann::json list();
+    // Takes a member out: its roles handed over, its dqlite node removed, its row and trust gone,
+    // and the member told to forget the cluster.
+    nlohmann::json remove(const std::string& name);
+
+private:
+    struct Runtime;
+
+    void start_runtime(const LocalMember& self);
+    void stop_runtime();
+    // Stops the runtime and deletes every cluster file (after a failed step, or once removed).
+    void discard_cluster_state();
+    void leave_loop(std::stop_token stop);
+    transport::PeerClientOptions client_options() const;
+    void register_routes(Runtime& runtime);
+    transport::PeerResponse admit(Runtime& runtime, const transport::PeerRequest& request);
+    void upkeep_loop(Runtime& runtime, std::stop_token stop);
+    void upkeep_once(Runtime& runtime);
+    void sync_truststore(const Runtime& runtime, const std::vector<store::Member>& members);
+    std::map<std::string, bool> probe(const Runtime& runtime, const std::vector<store::Member>& members) const;
+    void rebalance(Runtime& runtime, const std::vector<store::Member>& members);
+    nlohmann::json remove_locked(Runtime& runtime, const std::string& name);
+    store::Store& store();
+
+    MembershipOptions options_;
+    trust::Identity identity_;                       // this member's own key pair
+    std::unique_ptr<trust::Truststore> truststore_;  // the cluster's members, on disk once clustered
+    mutable std::mutex mutex_;                       // lifecycle steps one at a time
+    std::optional<LocalMember> local_{};
+    std::optional<trust::Identity> cluster_identity_{};
+    std::unique_ptr<Runtime> runtime_;
+    // Set by a peer that removed this member; the leaver thread then forgets the cluster.
+    std::atomic<bool> leave_requested_{false};
+    std::mutex leave_mutex_;
+    std::condition_variable_any leave_wake_;
+    std::jthread leaver_;
+};
+
+}  // namespace microcloud::host::membership

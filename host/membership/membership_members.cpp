@@ -1,0 +1,108 @@
+// host/membership/membership_members.cpp - listing the members with their live role and status,
+// and removing one: its roles handed to others first, then its dqlite node, row and trust.
+#include "common/error.hpp"
+#include "membership/membership.hpp"
+#include "membership/membership_runtime.hpp"
+#include "membership/roles.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace microcloud::host::membership {
+
+nlohmann::json Membership::list() {
+    Runtime* rt = nullptr;
+    {
+        const std::lock_guard lock(mutex_);
+        store();  // throws not_clustered
+        rt = runtime_.get();
+    }
+    const std::vector<store::Member> members = rt->store->list_members();
+    const auto nodes = rt->store->run([](store::Session& session) { return session.client().cluster(); });
+    const auto leader = rt->store->run([](store::Session& session) { return session.client().leader(); });
+    const auto online = probe(*rt, members);
+    nlohmann::json out = nlohmann::json::array();
+    for (const store::Member& member : members) {
+        std::string role(store::member_role_name(member.role));
+        for (const cluster::NodeInfo& node : nodes)
+            if (node.id == member.node_id) role = cluster::role_name(node.role);
+        out.push_back({{"name", member.name},
+                       {"address", member.address},
+                       {"role", role},
+                       {"status", online.at(member.name) ? "ONLINE" : "OFFLINE"},
+                       {"fingerprint", member.fingerprint},
+                       {"node_id", member.node_id},
+                       {"leader", leader && leader->id == member.node_id}});
+    }
+    return out;
+}
+
+nlohmann::json Membership::remove(const std::string& name) {
+    const std::lock_guard lock(mutex_);
+    store();
+    return remove_locked(*runtime_, name);
+}
+
+nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
+    const auto member = rt.store->find_member(name);
+    if (!member)
+        throw Error("member_not_found", "No member named \"" + name + "\" in the cluster",
+                    {{"field", "name"}, {"value", name}});
+    if (name == rt.self.name)
+        throw Error("member_remove_self",
+                    "Member " + name + " cannot remove itself: run the removal on another member");
+    std::string step = "hand over its roles";
+    try {
+        auto nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
+        const auto leader = rt.store->run([](store::Session& session) { return session.client().leader(); });
+        if (leader && leader->id == member->node_id) {
+            step = "hand over the leadership";
+            for (const auto& node : nodes)
+                if (node.role == cluster::Role::voter && node.id != member->node_id) {
+                    rt.store->run([&](store::Session& session) { session.client().transfer(node.id); });
+                    rt.store->disconnect();
+                    break;
+                }
+        }
+        step = "hand over its roles";
+        std::set<cluster::NodeId> online;
+        const std::vector<store::Member> members = rt.store->list_members();
+        for (const auto& [peer, up] : probe(rt, members))
+            for (const auto& m : members)
+                if (m.name == peer && up && m.node_id != member->node_id) online.insert(m.node_id);
+        nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
+        const auto current_leader = rt.store->run([](store::Session& session) { return session.client().leader(); });
+        for (const RoleChange& change :
+             plan_roles(nodes, online, current_leader ? current_leader->id : rt.self.node_id))
+            rt.store->run([&](store::Session& session) { session.client().assign(change.id, change.to); });
+        nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
+        for (const auto& node : nodes) {
+            if (node.id != member->node_id) continue;
+            if (node.role != cluster::Role::spare)
+                rt.store->run([&](store::Session& session) { session.client().assign(node.id, cluster::Role::spare); });
+            step = "remove its dqlite node";
+            rt.store->run([&](store::Session& session) { session.client().remove(node.id); });
+        }
+        step = "tell it to forget the cluster";
+        try {
+            transport::PeerClientOptions options = client_options();
+            options.connect_timeout = options_.probe_timeout;
+            transport::peer_request(member->address, "POST", "/1.0/cluster/removed", "{}", options);
+        } catch (const std::exception& error) {
+            spdlog::warn("member {} did not hear that it was removed ({}); it keeps stale cluster files", name,
+                         error.what());
+        }
+        step = "delete its record";
+        rt.store->remove_member(name);
+        if (truststore_->find_by_name(name)) truststore_->remove(name);
+    } catch (const Error& error) {
+        throw Error("remove_failed",
+                    "remove failed on member " + rt.self.name + " removing " + name + " at step \"" + step +
+                        "\": " + error.what(),
+                    {{"member", rt.self.name}, {"removing", name}, {"step", step}, {"cause_code", error.code()}});
+    }
+    rt.wake.notify_all();
+    spdlog::info("member {} removed {} from the cluster", rt.self.name, name);
+    return {{"removed", name}};
+}
+
+}  // namespace microcloud::host::membership

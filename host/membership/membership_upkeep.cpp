@@ -1,0 +1,102 @@
+// host/membership/membership_upkeep.cpp - what every member does in the background: keep its
+// truststore equal to the members table, and, on the dqlite leader, probe the members and give
+// them the roles plan_roles asks for (recording each member's role in the table).
+#include "common/error.hpp"
+#include "membership/membership.hpp"
+#include "membership/membership_runtime.hpp"
+#include "membership/roles.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+namespace microcloud::host::membership {
+
+void Membership::upkeep_loop(Runtime& rt, std::stop_token stop) {
+    while (!stop.stop_requested()) {
+        try {
+            upkeep_once(rt);
+        } catch (const Error& error) {
+            // Without quorum or while an election runs this fails; the next round tries again.
+            spdlog::debug("upkeep of {}: {} ({})", rt.self.name, error.what(), error.code());
+        } catch (const std::exception& error) {
+            spdlog::warn("upkeep of {} failed: {}", rt.self.name, error.what());
+        }
+        std::unique_lock lock(rt.wake_mutex);
+        rt.wake.wait_for(lock, stop, options_.upkeep_interval, [] { return false; });
+    }
+}
+
+void Membership::upkeep_once(Runtime& rt) {
+    const std::vector<store::Member> members = rt.store->list_members();
+    sync_truststore(rt, members);
+    // Only the leader changes roles: ask the local node who leads.
+    cluster::Client local = cluster::Client::connect(rt.node->bind_address());
+    const auto leader = local.leader();
+    if (leader && leader->id == rt.self.node_id) rebalance(rt, members);
+}
+
+void Membership::sync_truststore(const Runtime& rt, const std::vector<store::Member>& members) {
+    std::set<std::string> names;
+    for (const store::Member& member : members) {
+        if (member.name == rt.self.name) continue;
+        names.insert(member.name);
+        const auto known = truststore_->find_by_name(member.name);
+        if (known && known->fingerprint == member.fingerprint && known->address == member.address) continue;
+        if (known) truststore_->remove(member.name);
+        truststore_->add(
+            {member.name, member.address, std::string(store::member_role_name(member.role)), member.certificate, ""});
+        spdlog::info("{} now trusts member {} ({})", rt.self.name, member.name, member.address);
+    }
+    for (const auto& peer : truststore_->list())
+        if (!names.contains(peer.name)) {
+            truststore_->remove(peer.name);
+            spdlog::info("{} no longer trusts {}: not a member any more", rt.self.name, peer.name);
+        }
+}
+
+std::map<std::string, bool> Membership::probe(const Runtime& rt, const std::vector<store::Member>& members) const {
+    transport::PeerClientOptions options = client_options();
+    options.connect_timeout = options_.probe_timeout;
+    options.request_timeout = options_.probe_timeout;
+    std::vector<std::pair<std::string, std::future<bool>>> asked;
+    for (const store::Member& member : members) {
+        if (member.name == rt.self.name) continue;
+        asked.emplace_back(member.name, std::async(std::launch::async, [address = member.address, options] {
+                               try {
+                                   return transport::peer_request(address, "GET", "/1.0", "", options).status == 200;
+                               } catch (const std::exception&) {
+                                   return false;
+                               }
+                           }));
+    }
+    std::map<std::string, bool> online{{rt.self.name, true}};
+    for (auto& [name, answer] : asked) online[name] = answer.get();
+    return online;
+}
+
+void Membership::rebalance(Runtime& rt, const std::vector<store::Member>& members) {
+    const auto online = probe(rt, members);
+    std::set<cluster::NodeId> online_ids;
+    for (const store::Member& member : members)
+        if (online.at(member.name)) online_ids.insert(member.node_id);
+    auto nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
+    for (const RoleChange& change : plan_roles(nodes, online_ids, rt.self.node_id)) {
+        spdlog::info("{} (leader) assigns node {:x} the role {} (was {})", rt.self.name, change.id,
+                     cluster::role_name(change.to), cluster::role_name(change.from));
+        rt.store->run([&](store::Session& session) { session.client().assign(change.id, change.to); });
+    }
+    nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
+    for (store::Member member : members) {
+        for (const cluster::NodeInfo& node : nodes) {
+            if (node.id != member.node_id) continue;
+            const store::MemberRole role = store::parse_member_role(cluster::role_name(node.role));
+            if (member.role == role) break;
+            member.role = role;
+            rt.store->update_member(member);
+            break;
+        }
+    }
+}
+
+}  // namespace microcloud::host::membership
