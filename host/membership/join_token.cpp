@@ -1,5 +1,6 @@
 // host/membership/join_token.cpp - encoding join tokens (base64 via OpenSSL's EVP codec).
 #include "membership/join_token.hpp"
+#include "common/hex.hpp"
 
 #include "common/error.hpp"
 #include "trust/join_freshness.hpp"
@@ -16,17 +17,6 @@ namespace {
     throw Error("invalid_token",
                 "Invalid join token: " + problem + " (expected the text printed by \"microcloud cluster add\")",
                 {{"field", "token"}});
-}
-
-std::string hex(const unsigned char* data, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out.push_back(kDigits[data[i] >> 4]);
-        out.push_back(kDigits[data[i] & 0x0f]);
-    }
-    return out;
 }
 
 }  // namespace
@@ -94,7 +84,7 @@ std::string secret_hash(const std::string& secret) {
     unsigned int size = 0;
     if (EVP_Digest(secret.data(), secret.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
         throw Error("hash_failed", "Cannot hash the join token secret (OpenSSL SHA-256 failed)");
-    return hex(digest.data(), size);
+    return to_hex(digest.data(), size);
 }
 
 }  // namespace microcloud::host::membership

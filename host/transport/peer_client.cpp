@@ -4,13 +4,13 @@
 #include "common/error.hpp"
 #include "transport/http_wire.hpp"
 #include "transport/net_util.hpp"
+#include "transport/socket_threads.hpp"
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
 #include <cerrno>
-#include <list>
 #include <mutex>
 #include <thread>
 
@@ -176,35 +176,8 @@ void bridge(TlsStream& tls, UniqueFd plain) {
     ::shutdown(plain.get(), SHUT_RDWR);
 }
 
-namespace {
-
-// One bridged tunnel; the duplicates let stop() shut both sockets down without racing the thread's closing.
-struct Tunnel {
-    std::thread thread;
-    UniqueFd tls_watch;
-    UniqueFd plain_watch;
-    bool done = false;
-};
-
-}  // namespace
-
 struct Tunnels::State {
-    mutable std::mutex mutex;
-    std::list<Tunnel> tunnels;
-    bool stopped = false;
-
-    std::vector<std::thread> take_finished() {
-        std::vector<std::thread> finished;
-        for (auto it = tunnels.begin(); it != tunnels.end();) {
-            if (it->done) {
-                finished.push_back(std::move(it->thread));
-                it = tunnels.erase(it);
-            } else {
-                ++it;
-            }
-        }
-        return finished;
-    }
+    SocketThreads threads;  // one per tunnel, running bridge()
 };
 
 Tunnels::Tunnels() : state_(std::make_unique<State>()) {}
@@ -214,7 +187,6 @@ Tunnels::~Tunnels() {
 }
 
 UniqueFd Tunnels::attach(TlsStream stream) {
-    State& s = *state_;
     const std::string remote = stream.remote_address();
     int pair[2] = {-1, -1};
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
@@ -223,78 +195,28 @@ UniqueFd Tunnels::attach(TlsStream stream) {
                     {{"address", remote}});
     }
     UniqueFd ours(pair[0]);
-    UniqueFd theirs(pair[1]);
-    UniqueFd tls_watch(::fcntl(stream.fd(), F_DUPFD_CLOEXEC, 0));
-    UniqueFd plain_watch(::fcntl(theirs.get(), F_DUPFD_CLOEXEC, 0));
-    if (!tls_watch || !plain_watch) {
-        throw Error("tunnel_failed",
-                    "cannot duplicate the sockets of the tunnel to " + remote + ": " + net::errno_text(errno),
+    const int tls_fd = stream.fd();
+    auto ends = std::make_shared<std::pair<TlsStream, UniqueFd>>(std::move(stream), UniqueFd(pair[1]));
+    bool started = false;
+    try {
+        started = state_->threads.start({tls_fd, pair[1]}, [ends] { bridge(ends->first, std::move(ends->second)); });
+    } catch (const Error& error) {
+        throw Error("tunnel_failed", "cannot start the tunnel to " + remote + ": " + error.what(),
                     {{"address", remote}});
     }
-
-    std::vector<std::thread> finished;
-    {
-        const std::lock_guard lock(s.mutex);
-        if (s.stopped) {
-            throw Error("tunnel_failed", "cannot open a tunnel to " + remote + ": the tunnels are shutting down",
-                        {{"address", remote}});
-        }
-        finished = s.take_finished();
-        auto entry = s.tunnels.emplace(s.tunnels.end());
-        entry->tls_watch = std::move(tls_watch);
-        entry->plain_watch = std::move(plain_watch);
-        try {
-            entry->thread = std::thread([&s, entry, tls = std::move(stream), plain = std::move(theirs)]() mutable {
-                bridge(tls, std::move(plain));
-                const std::lock_guard done_lock(s.mutex);
-                entry->tls_watch.reset();
-                entry->plain_watch.reset();
-                entry->done = true;
-            });
-        } catch (const std::system_error& error) {
-            s.tunnels.erase(entry);
-            throw Error("tunnel_failed", "cannot start the tunnel to " + remote + ": " + error.what(),
-                        {{"address", remote}});
-        }
-    }
-    for (std::thread& thread : finished) {
-        thread.join();
+    if (!started) {
+        throw Error("tunnel_failed", "cannot open a tunnel to " + remote + ": the tunnels are shutting down",
+                    {{"address", remote}});
     }
     return ours;
 }
 
 void Tunnels::stop() {
-    State& s = *state_;
-    std::vector<std::thread> threads;
-    {
-        const std::lock_guard lock(s.mutex);
-        s.stopped = true;
-        for (Tunnel& tunnel : s.tunnels) {
-            if (tunnel.tls_watch) {
-                ::shutdown(tunnel.tls_watch.get(), SHUT_RDWR);
-            }
-            if (tunnel.plain_watch) {
-                ::shutdown(tunnel.plain_watch.get(), SHUT_RDWR);
-            }
-            threads.push_back(std::move(tunnel.thread));
-        }
-    }
-    for (std::thread& thread : threads) {
-        if (thread.joinable()) {
-            thread.join();
-        }
-    }
-    const std::lock_guard lock(s.mutex);
-    s.tunnels.clear();
+    state_->threads.stop();
 }
 
 std::size_t Tunnels::active() const {
-    const std::lock_guard lock(state_->mutex);
-    std::size_t count = 0;
-    for (const Tunnel& tunnel : state_->tunnels) {
-        count += tunnel.done ? 0 : 1;
-    }
-    return count;
+    return state_->threads.active();
 }
 
 cluster::Dialer tunnel_dialer(Tunnels& tunnels, std::function<PeerClientOptions()> options) {

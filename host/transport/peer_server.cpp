@@ -6,12 +6,12 @@
 #include "transport/http_wire.hpp"
 #include "transport/net_util.hpp"
 #include "transport/rate_limiter.hpp"
+#include "transport/socket_threads.hpp"
 #include "transport/tls_context.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
-#include <list>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -42,14 +42,6 @@ struct UpgradeRoute {
     UpgradeHandler handler;
 };
 
-// One accepted connection: its thread, and a duplicate of its socket that stop() shuts down. The duplicate
-// keeps the descriptor number ours, so shutting down can never hit a descriptor reused elsewhere.
-struct Connection {
-    std::thread thread;
-    UniqueFd watch;
-    bool done = false;
-};
-
 PeerResponse error_answer(int status, const std::string& message, const std::string& code,
                           nlohmann::json details = nullptr) {
     return {status, api::error_response(status, message, code, std::move(details)).dump(), "application/json"};
@@ -75,11 +67,10 @@ struct PeerServer::State {
     mutable std::mutex mutex;  // guards everything below, and `bound`
     bool started = false;
     bool stopping = false;
-    std::list<Connection> connections;
+    SocketThreads connections;  // one thread per open connection
 
     void accept_loop();
     void admit(UniqueFd socket, const std::string& remote);
-    std::vector<std::thread> take_finished();
     void serve(UniqueFd socket, const std::string& remote);
     void handle(TlsStream& stream);
     PeerResponse dispatch(const PeerRequest& request, http::Headers& headers);
@@ -205,24 +196,9 @@ void PeerServer::stop() {
     if (s.acceptor.joinable()) {
         s.acceptor.join();
     }
-    std::vector<std::thread> threads;
-    {
-        const std::lock_guard lock(s.mutex);
-        s.listener.reset();
-        for (Connection& connection : s.connections) {
-            if (connection.watch) {
-                ::shutdown(connection.watch.get(), SHUT_RDWR);
-            }
-            threads.push_back(std::move(connection.thread));
-        }
-    }
-    for (std::thread& thread : threads) {
-        if (thread.joinable()) {
-            thread.join();
-        }
-    }
+    s.connections.stop();
     const std::lock_guard lock(s.mutex);
-    s.connections.clear();
+    s.listener.reset();
 }
 
 std::string PeerServer::bound_address() const {
@@ -243,9 +219,6 @@ void PeerServer::State::accept_loop() {
         socklen_t length = sizeof peer;
         UniqueFd socket(::accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC));
         const int accept_error = errno;
-        for (std::thread& finished : take_finished()) {
-            finished.join();
-        }
         if (!socket) {
             if (accept_error == EMFILE || accept_error == ENFILE || accept_error == ENOBUFS || accept_error == ENOMEM) {
                 spdlog::warn("peer server on {}: cannot accept: {}", bound, net::errno_text(accept_error));
@@ -258,46 +231,23 @@ void PeerServer::State::accept_loop() {
     }
 }
 
-std::vector<std::thread> PeerServer::State::take_finished() {
-    std::vector<std::thread> finished;
-    const std::lock_guard lock(mutex);
-    for (auto it = connections.begin(); it != connections.end();) {
-        if (it->done) {
-            finished.push_back(std::move(it->thread));
-            it = connections.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    return finished;
-}
-
 void PeerServer::State::admit(UniqueFd socket, const std::string& remote) {
-    const std::lock_guard lock(mutex);
-    std::size_t active = 0;
-    for (const Connection& connection : connections) {
-        active += connection.done ? 0 : 1;
+    {
+        const std::lock_guard lock(mutex);
+        if (stopping) return;
     }
-    if (stopping || active >= options.max_connections) {
-        spdlog::debug("peer server on {}: refusing {}: {} connections open", bound, remote, active);
-        return;  // closing `socket` is the whole answer
-    }
-    UniqueFd watch(::fcntl(socket.get(), F_DUPFD_CLOEXEC, 0));
-    if (!watch) {
-        return;
-    }
-    auto entry = connections.emplace(connections.end());
-    entry->watch = std::move(watch);
+    const int fd = socket.get();
     try {
-        entry->thread = std::thread([this, entry, remote, socket = std::move(socket)]() mutable {
-            serve(std::move(socket), remote);
-            const std::lock_guard done_lock(mutex);
-            entry->watch.reset();
-            entry->done = true;
-        });
-    } catch (const std::system_error& error) {
+        const bool started = connections.start(
+            {fd},
+            [this, remote, socket = std::make_shared<UniqueFd>(std::move(socket))] {
+                serve(std::move(*socket), remote);
+            },
+            options.max_connections);
+        if (!started)
+            spdlog::debug("peer server on {}: refusing {}: {} connections open", bound, remote, connections.active());
+    } catch (const Error& error) {
         spdlog::warn("peer server on {}: no thread for {}: {}", bound, remote, error.what());
-        connections.erase(entry);
     }
 }
 

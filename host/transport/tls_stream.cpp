@@ -1,5 +1,6 @@
 // host/transport/tls_stream.cpp - one TLS 1.3 connection (OpenSSL 3) with poll() deadlines and pinned peers.
 #include "transport/tls_stream.hpp"
+#include "common/hex.hpp"
 
 #include "cluster/dqlite_dial.hpp"
 #include "common/error.hpp"
@@ -163,17 +164,6 @@ SslCtxPtr make_context(bool server, const TlsCredentials& credentials) {
         use_credentials(context.get(), credentials);
     }
     return context;
-}
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out += kDigits[data[i] >> 4];
-        out += kDigits[data[i] & 0xf];
-    }
-    return out;
 }
 
 PeerCertificate describe_certificate(X509* certificate) {

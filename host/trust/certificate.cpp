@@ -1,6 +1,7 @@
 // host/trust/certificate.cpp - self-signed ECDSA P-384 certificates with OpenSSL 3: generation, inspection,
 // fingerprints.
 #include "trust/certificate.hpp"
+#include "common/hex.hpp"
 
 #include "common/error.hpp"
 #include "trust/openssl_ptr.hpp"
@@ -25,17 +26,6 @@ namespace {
 [[noreturn]] void fail_parse(const std::string& what) {
     std::string detail = openssl_errors();
     throw Error("invalid_certificate", "Invalid certificate: " + what + (detail.empty() ? "" : ": " + detail));
-}
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out += digits[data[i] >> 4];
-        out += digits[data[i] & 0xf];
-    }
-    return out;
 }
 
 BioPtr memory_bio(std::string_view text) {
