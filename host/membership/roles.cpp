@@ -35,37 +35,26 @@ std::vector<RoleChange> plan_roles(const std::vector<NodeInfo>& nodes, const std
         return std::nullopt;
     };
 
-    // Voters: replace offline ones, then fill up; demote beyond the maximum (never the leader).
-    for (const auto& [id, current] : std::map<NodeId, Role>(role)) {
-        if (current != Role::voter || is_online(id)) continue;
-        const auto stand_in = candidate(Role::voter);
-        if (!stand_in) break;
-        change(*stand_in, Role::voter);
-        change(id, Role::spare);
-    }
-    while (count(Role::voter, true) < max_voters) {
-        const auto next = candidate(Role::voter);
-        if (!next) break;
-        change(*next, Role::voter);
-    }
-    for (auto it = role.rbegin(); it != role.rend() && count(Role::voter, false) > max_voters; ++it)
-        if (it->second == Role::voter && it->first != leader) change(it->first, Role::standby);
-
-    // Stand-bys: offline ones make way for online spares; fill up; trim the excess.
-    for (const auto& [id, current] : std::map<NodeId, Role>(role)) {
-        if (current != Role::standby || is_online(id)) continue;
-        const auto stand_in = candidate(Role::standby);
-        if (!stand_in) break;
-        change(*stand_in, Role::standby);
-        change(id, Role::spare);
-    }
-    while (count(Role::standby, true) < max_standbys) {
-        const auto next = candidate(Role::standby);
-        if (!next) break;
-        change(*next, Role::standby);
-    }
-    for (auto it = role.rbegin(); it != role.rend() && count(Role::standby, false) > max_standbys; ++it)
-        if (it->second == Role::standby) change(it->first, Role::spare);
+    // One tier (voters, then stand-bys): offline holders make way for online members, the tier is
+    // filled up to `max`, and the excess beyond it steps down to `lower` (never the leader).
+    const auto settle = [&](Role tier, std::size_t max, Role lower) {
+        for (const auto& [id, current] : std::map<NodeId, Role>(role)) {
+            if (current != tier || is_online(id)) continue;
+            const auto stand_in = candidate(tier);
+            if (!stand_in) break;
+            change(*stand_in, tier);
+            change(id, Role::spare);
+        }
+        while (count(tier, true) < max) {
+            const auto next = candidate(tier);
+            if (!next) break;
+            change(*next, tier);
+        }
+        for (auto it = role.rbegin(); it != role.rend() && count(tier, false) > max; ++it)
+            if (it->second == tier && it->first != leader) change(it->first, lower);
+    };
+    settle(Role::voter, max_voters, Role::standby);
+    settle(Role::standby, max_standbys, Role::spare);
     return changes;
 }
 
