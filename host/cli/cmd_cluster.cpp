@@ -107,3 +107,39 @@ int run_cluster_recover(const Invocation& inv) {
 }
 
 }  // namespace microcloud::host::cli
+
+namespace microcloud::host::cli {
+
+int run_preseed(const Invocation& inv) {
+    bool dry_run = false;
+    po::options_description options("preseed options");
+    options.add_options()("dry-run", po::bool_switch(&dry_run), "check the file and print the plan; change nothing");
+    po::variables_map vm;
+    po::store(po::command_line_parser(inv.args).options(options).run(), vm);
+    po::notify(vm);
+    const std::string text(std::istreambuf_iterator<char>(std::cin), {});
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error("invalid_preseed",
+                    "No preseed given on standard input (usage: microcloud preseed [--dry-run] < FILE)");
+    const nlohmann::json result =
+        inv.client().post("/1.0/preseed", {{"preseed", text}, {"dry_run", dry_run}}, std::chrono::hours(2));
+    if (inv.format != Format::table) {
+        print(inv, result, {});
+        return 0;
+    }
+    const nlohmann::json& plan = result.at("plan");
+    std::cout << "Plan on " << plan.value("member", "") << ": " << plan.value("role", "") << ", address "
+              << plan.value("address", "") << ", initiator " << plan.value("initiator", "") << "\n";
+    for (const auto& step : result.value("steps", nlohmann::json::array()))
+        std::cout << "  [" << step.value("ms", 0) << " ms] " << step.value("step", "") << "\n";
+    if (result.contains("members")) {
+        Table table{{"NAME", "ADDRESS", "ROLE", "STATUS"}, {}};
+        for (const auto& member : result["members"])
+            table.rows.push_back({member.value("name", ""), member.value("address", ""), member.value("role", ""),
+                                  member.value("status", "")});
+        print(inv, result["members"], table);
+    }
+    return 0;
+}
+
+}  // namespace microcloud::host::cli

@@ -39,5 +39,6 @@ int run_cluster_join(const Invocation& inv);
 int run_cluster_list(const Invocation& inv);
 int run_cluster_remove(const Invocation& inv);
 int run_cluster_recover(const Invocation& inv);
+int run_preseed(const Invocation& inv);
 
 }  // namespace microcloud::host::cli

@@ -16,6 +16,7 @@ const std::vector<Command>& commands() {
         {{"cluster", "remove"}, "Remove the member NAME from the cluster", &run_cluster_remove},
         {{"cluster", "recover"}, "After a lost quorum: make this member the only voter (microcloudd stopped; --yes)",
          &run_cluster_recover},
+        {{"preseed"}, "Form or grow the cluster from a preseed file on stdin (--dry-run: check only)", &run_preseed},
         {{"waitready"}, "Wait until microcloudd is ready (--timeout S)", &run_waitready},
     };
     return table;

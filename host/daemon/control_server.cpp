@@ -4,10 +4,12 @@
 
 #include "api/envelope.hpp"
 #include "common/error.hpp"
+#include "common/version.hpp"
+#include "formation/preseed_run.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <functional>
@@ -28,7 +30,8 @@ httplib::Server::Handler json_handler(std::function<nlohmann::json(const nlohman
             if (!req.body.empty()) {
                 body = nlohmann::json::parse(req.body, nullptr, false);
                 if (!body.is_object())
-                    throw Error("invalid_request", "The body of " + req.method + " " + req.path + " must be a JSON object");
+                    throw Error("invalid_request",
+                                "The body of " + req.method + " " + req.path + " must be a JSON object");
             }
             send(res, 200, api::sync_response(produce(body)));
         } catch (const Error& e) {
@@ -81,8 +84,20 @@ void ControlServer::routes() {
     server_.Post("/1.0/cluster/join", json_handler([this](const nlohmann::json& body) {
                      return membership_.join(field(body, "token"), field(body, "address"));
                  }));
-    server_.Post("/1.0/cluster/remove", json_handler([this](const nlohmann::json& body) {
-                     return membership_.remove(field(body, "name"));
+    server_.Post("/1.0/cluster/remove",
+                 json_handler([this](const nlohmann::json& body) { return membership_.remove(field(body, "name")); }));
+    server_.Post("/1.0/preseed", json_handler([this](const nlohmann::json& body) {
+                     std::map<std::string, std::string> services;
+                     for (const auto& plugin : member_.plugins())
+                         if (plugin.value("state", "") == "loaded")
+                             services[plugin.value("name", "")] = plugin.value("version", "");
+                     const formation::PreseedContext context{.membership = membership_,
+                                                             .facts = member_.system_facts(),
+                                                             .name = member_.name(),
+                                                             .version = kVersion,
+                                                             .services = services,
+                                                             .progress = {}};
+                     return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));
     server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;
@@ -99,13 +114,16 @@ void ControlServer::bind() {
     const mode_t old_mask = ::umask(0077);  // the socket is created root-only, no window
     const bool bound = server_.bind_to_port(socket_path_.string(), 80);
     ::umask(old_mask);
-    if (!bound)
-        throw Error("socket_bind_failed", "Cannot listen on control socket " + socket_path_.string());
+    if (!bound) throw Error("socket_bind_failed", "Cannot listen on control socket " + socket_path_.string());
     ::chmod(socket_path_.c_str(), 0600);
 }
 
-void ControlServer::serve() { server_.listen_after_bind(); }
+void ControlServer::serve() {
+    server_.listen_after_bind();
+}
 
-void ControlServer::stop() { server_.stop(); }
+void ControlServer::stop() {
+    server_.stop();
+}
 
 }  // namespace microcloud::host::daemon

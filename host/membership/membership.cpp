@@ -86,6 +86,27 @@ std::string Membership::fingerprint() const {
     return identity_.fingerprint;
 }
 
+transport::TlsCredentials Membership::credentials() const {
+    return {identity_.certificate_pem, identity_.key_pem};
+}
+
+std::string Membership::cluster_fingerprint() const {
+    const std::lock_guard lock(mutex_);
+    return cluster_identity_ ? cluster_identity_->fingerprint : std::string();
+}
+
+void Membership::set_session_handler(transport::PeerHandler handler) {
+    const std::lock_guard lock(session_mutex_);
+    if (handler && session_handler_) throw Error("session_exists", "There already is an active session");
+    session_handler_ = std::move(handler);
+}
+
+void Membership::abandon() {
+    const std::lock_guard lock(mutex_);
+    spdlog::warn("member {} forgets its cluster (undoing a failed formation)", options_.member_name);
+    discard_cluster_state();
+}
+
 transport::PeerClientOptions Membership::client_options() const {
     transport::PeerClientOptions options;
     options.credentials = {identity_.certificate_pem, identity_.key_pem};

@@ -59,6 +59,18 @@ public:
     // This member's certificate fingerprint (member identity).
     std::string fingerprint() const;
 
+    // This member's own certificate and key (what it presents as a TLS client).
+    transport::TlsCredentials credentials() const;
+    // The cluster certificate's fingerprint (what every member presents on its TLS port); empty
+    // when not clustered.
+    std::string cluster_fingerprint() const;
+    // Routes POST /1.0/session/join to `handler` while a trust session runs; an empty handler
+    // ends it (the route then answers "There is no active session"). Throws
+    // Error("session_exists", "There already is an active session") when one runs.
+    void set_session_handler(transport::PeerHandler handler);
+    // Forgets the cluster on this member only (the undo of a bootstrap in a failed formation).
+    void abandon();
+
     // Makes this member the first of a new cluster, listening on `address` ("ip[:port]").
     nlohmann::json bootstrap(const std::string& address);
     // A join token for the member named `joiner`: {"token", "name", "joiner", "expires_at"}.
@@ -101,6 +113,8 @@ private:
     std::atomic<bool> leave_requested_{false};
     std::mutex leave_mutex_;
     std::condition_variable_any leave_wake_;
+    std::mutex session_mutex_;
+    transport::PeerHandler session_handler_{};
     std::jthread leaver_;
 };
 

@@ -41,6 +41,15 @@ void Membership::register_routes(Runtime& rt) {
     });
     server.route("POST", "/1.0/cluster/join", transport::Access::open,
                  [this, &rt](const transport::PeerRequest& request) { return admit(rt, request); });
+    server.route("POST", "/1.0/session/join", transport::Access::open, [this](const transport::PeerRequest& request) {
+        transport::PeerHandler handler;
+        {
+            const std::lock_guard lock(session_mutex_);
+            handler = session_handler_;
+        }
+        if (!handler) throw Error("session_not_found", "There is no active session");
+        return handler(request);
+    });
     server.route("POST", "/1.0/cluster/remove", transport::Access::trusted,
                  [this, &rt](const transport::PeerRequest& request) {
                      return ok(remove_locked(rt, text_field(parse_body(request), "name")));

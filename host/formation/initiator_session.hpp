@@ -1,0 +1,70 @@
+// host/formation/initiator_session.hpp - the initiator's side of a trust session: it answers
+// multicast probes, checks each joiner's passphrase proof, services and name, and hands an admitted
+// joiner a join token in a sealed answer. One session at a time per member.
+#pragma once
+
+#include "discovery/interface_choice.hpp"
+#include "discovery/responder.hpp"
+#include "formation/session_messages.hpp"
+#include "transport/peer_server.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace microcloud::host::formation {
+
+struct SessionOptions {
+    std::string passphrase{};                       // as typed; normalised here
+    std::string fingerprint{};                      // the certificate joiners see on the initiator's TLS port
+    std::string name{};                             // the initiator
+    std::string address{};                          // the initiator's TLS address (ip:port), announced to joiners
+    std::set<std::string> expected{};               // the systems that may join; empty: any
+    std::map<std::string, std::string> services{};  // the initiator's plugins and versions
+    // Issues the join token for an accepted joiner (throws to refuse it).
+    std::function<std::string(const JoinIntent&)> admit{};
+    // Where to answer discovery probes; none: joiners come by address.
+    std::optional<discovery::ChosenInterface> announce_on{};
+    std::size_t max_failures = 50;
+};
+
+class InitiatorSession {
+public:
+    // Derives the key (argon2id) and starts answering probes. Throws
+    // Error("invalid_passphrase") and the responder's errors.
+    explicit InitiatorSession(SessionOptions options);
+    ~InitiatorSession();
+    InitiatorSession(const InitiatorSession&) = delete;
+    InitiatorSession& operator=(const InitiatorSession&) = delete;
+
+    // POST /1.0/session/join. Thread-safe. A wrong proof costs 100 ms and counts towards
+    // max_failures, after which the session stops ("Stopping session after too many failed
+    // attempts"). Refusals: Error("session_forbidden", "Invalid HMAC"), upstream's "Rejecting peer
+    // ..." texts, "Fingerprint already exists", and Error("session_stopped") once stopped.
+    transport::PeerResponse handle(const transport::PeerRequest& request);
+
+    // Waits until every expected system was admitted, the session stopped, or `deadline`.
+    // Returns the names admitted so far.
+    std::set<std::string> wait_for_all(std::chrono::steady_clock::time_point deadline);
+    std::set<std::string> admitted() const;
+    void stop(const std::string& reason);
+
+private:
+    SessionOptions options_;
+    trust::JoinKey key_;
+    trust::FreshnessGuard guard_{};
+    std::unique_ptr<discovery::Responder> responder_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::string, std::string> admitted_;  // name -> certificate fingerprint
+    std::size_t failures_ = 0;
+    std::string stop_reason_{};
+};
+
+}  // namespace microcloud::host::formation

@@ -1,0 +1,35 @@
+// host/formation/joiner.hpp - the joiner's side of formation: find the initiator (multicast on the
+// lookup subnet), prove the passphrase, receive a join token in the initiator's sealed answer and
+// join the cluster with it.
+#pragma once
+
+#include "discovery/interface_choice.hpp"
+#include "membership/membership.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace microcloud::host::formation {
+
+struct JoinerOptions {
+    std::string name{};
+    std::string initiator_name{};     // match discovery replies by name (empty: the first)
+    discovery::ChosenInterface on{};  // where to look for the initiator
+    std::string own_address{};        // this member's TLS address (ip:port)
+    std::string passphrase{};
+    std::string version{};
+    std::map<std::string, std::string> services{};
+    std::chrono::milliseconds lookup_timeout{60000};
+    std::chrono::milliseconds session_timeout{600000};
+    std::function<void(const std::string&)> progress{};
+};
+
+// Returns what membership.join returned, plus "initiator". Errors: the lookup's
+// ("discovery_nothing_heard" naming interface and subnet, "discovery_version_mismatch"),
+// Error("session_wrong_passphrase", "Wrong passphrase"), the initiator's refusals, join errors.
+nlohmann::json join_through_session(membership::Membership& membership, const JoinerOptions& options);
+
+}  // namespace microcloud::host::formation

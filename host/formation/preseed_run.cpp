@@ -1,0 +1,200 @@
+// host/formation/preseed_run.cpp - the preseed run: plan, then bootstrap/session/wait on the
+// initiator, or discovery/session/join on a joiner, with rollback on failure.
+#include "formation/preseed_run.hpp"
+
+#include "common/error.hpp"
+#include "discovery/interface_choice.hpp"
+#include "formation/initiator_session.hpp"
+#include "formation/joiner.hpp"
+#include "formation/preseed.hpp"
+#include "membership/member_file.hpp"
+#include "trust/passphrase.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace microcloud::host::formation {
+namespace {
+
+std::vector<std::string> ipv4_addresses(const nlohmann::json& facts) {
+    std::vector<std::string> out;
+    for (const auto& interface : facts.value("interfaces", nlohmann::json::array()))
+        for (const auto& address : interface.value("addresses", nlohmann::json::array()))
+            if (address.value("family", "") == "inet") out.push_back(address.value("address", ""));
+    return out;
+}
+
+const char* role_name(PreseedRole role) {
+    switch (role) {
+        case PreseedRole::initiator_bootstrap:
+            return "initiator (bootstrap)";
+        case PreseedRole::initiator_add:
+            return "initiator (add)";
+        case PreseedRole::joiner:
+            return "joiner";
+    }
+    return "";
+}
+
+// The member's own TLS address: its systems[] address if the file gives one, else its address
+// on the lookup subnet, else the initiator address when that is this machine.
+std::string own_address(const Preseed& preseed, const PreseedContext& context,
+                        const std::optional<discovery::ChosenInterface>& chosen) {
+    for (const PreseedSystem& system : preseed.systems)
+        if (system.name == context.name && !system.address.empty())
+            return membership::normalise_member_address(system.address, transport::kDefaultPeerPort);
+    if (chosen) return membership::normalise_member_address(chosen->endpoint.address, transport::kDefaultPeerPort);
+    return membership::normalise_member_address(preseed.initiator_address, transport::kDefaultPeerPort);
+}
+
+[[noreturn]] void failed(const std::string& member, const std::string& step, const Error& cause) {
+    throw Error(cause.code(), "preseed failed on member " + member + " at step \"" + step + "\": " + cause.what(),
+                {{"member", member}, {"step", step}, {"cause", cause.details()}});
+}
+
+}  // namespace
+
+nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const PreseedContext& context) {
+    nlohmann::json steps = nlohmann::json::array();
+    const auto started = std::chrono::steady_clock::now();
+    const auto say = [&](const std::string& line) {
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        steps.push_back({{"ms", ms.count()}, {"step", line}});
+        spdlog::info("preseed on {}: {}", context.name, line);
+        if (context.progress) context.progress(line);
+    };
+
+    const Preseed preseed = parse_preseed(yaml_text);
+    LocalContext local{context.name, ipv4_addresses(context.facts), context.membership.clustered()};
+    const PreseedRole role = validate_preseed(preseed, local);
+    trust::normalize_passphrase(preseed.session_passphrase);  // "Passphrase has to contain exactly four elements"
+    std::optional<discovery::ChosenInterface> chosen;
+    if (!preseed.lookup_subnet.empty())
+        chosen = discovery::interface_for_subnet(context.facts.value("interfaces", nlohmann::json::array()),
+                                                 preseed.lookup_subnet);
+    const std::string address = own_address(preseed, context, chosen);
+
+    nlohmann::json plan{{"role", role_name(role)},
+                        {"member", context.name},
+                        {"address", address},
+                        {"initiator", preseed.initiator.empty() ? preseed.initiator_address : preseed.initiator},
+                        {"systems", nlohmann::json::array()},
+                        {"components",
+                         {{"ovn", preseed.document.value("ovn", nlohmann::json::object())},
+                          {"ceph", preseed.document.value("ceph", nlohmann::json::object())},
+                          {"storage", preseed.document.value("storage", nlohmann::json::object())}}}};
+    if (chosen)
+        plan["lookup"] = {{"interface", chosen->endpoint.interface},
+                          {"address", chosen->endpoint.address},
+                          {"subnet", chosen->subnet}};
+    for (const PreseedSystem& system : preseed.systems) plan["systems"].push_back(system.name);
+    if (dry_run) return {{"dry_run", true}, {"plan", plan}};
+
+    if (role == PreseedRole::joiner) {
+        if (!chosen)
+            throw Error("invalid_preseed",
+                        "Joining by initiator_address needs discovery of the initiator's "
+                        "certificate; give lookup_subnet instead",
+                        {{"field", "initiator_address"}});
+        JoinerOptions options{.name = context.name,
+                              .initiator_name = preseed.initiator,
+                              .on = *chosen,
+                              .own_address = address,
+                              .passphrase = preseed.session_passphrase,
+                              .version = context.version,
+                              .services = context.services,
+                              .lookup_timeout = preseed.lookup_timeout,
+                              .session_timeout = preseed.session_timeout,
+                              .progress = say};
+        try {
+            nlohmann::json joined = join_through_session(context.membership, options);
+            return {{"plan", plan}, {"steps", steps}, {"joined", joined}};
+        } catch (const Error& error) {
+            failed(context.name, steps.empty() ? "start" : steps.back().value("step", ""), error);
+        }
+    }
+
+    // The initiator.
+    std::set<std::string> expected;
+    for (const PreseedSystem& system : preseed.systems)
+        if (system.name != context.name) expected.insert(system.name);
+    const bool bootstrap = role == PreseedRole::initiator_bootstrap;
+    std::string step = bootstrap ? "bootstrap" : "start the session";
+    std::set<std::string> admitted;
+    std::unique_ptr<InitiatorSession> session;
+    try {
+        if (bootstrap) {
+            say("Bootstrapping the cluster on " + address);
+            context.membership.bootstrap(address);
+        }
+        step = "start the session";
+        SessionOptions options{
+            .passphrase = preseed.session_passphrase,
+            .fingerprint = context.membership.cluster_fingerprint(),
+            .name = context.name,
+            .address = context.membership.local()->address,
+            .expected = expected,
+            .services = context.services,
+            .admit =
+                [&](const JoinIntent& intent) {
+                    return context.membership.issue_token(intent.name).at("token").get<std::string>();
+                },
+            .announce_on = chosen};
+        session = std::make_unique<InitiatorSession>(std::move(options));
+        context.membership.set_session_handler(
+            [raw = session.get()](const transport::PeerRequest& request) { return raw->handle(request); });
+        say("Waiting for " + std::to_string(expected.size()) + " system(s) to join (session timeout " +
+            std::to_string(preseed.session_timeout.count()) + " s)");
+        step = "wait for the systems to join";
+        const auto deadline = std::chrono::steady_clock::now() + preseed.session_timeout;
+        admitted = session->wait_for_all(deadline);
+        std::set<std::string> online;
+        for (;;) {  // at least once, also when the deadline has passed
+            online.clear();
+            for (const auto& member : context.membership.list())
+                if (member.value("status", "") == "ONLINE") online.insert(member.value("name", ""));
+            if (std::includes(online.begin(), online.end(), expected.begin(), expected.end()) ||
+                std::chrono::steady_clock::now() >= deadline)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        std::string missing;
+        for (const auto& name : expected)
+            if (!online.contains(name)) missing += (missing.empty() ? "" : ", ") + name;
+        if (!missing.empty())
+            throw Error("formation_timeout", "these systems did not join within the session timeout: " + missing,
+                        {{"missing", missing}});
+        context.membership.set_session_handler({});
+        session.reset();
+        say("All " + std::to_string(expected.size() + 1) + " systems are members");
+        step = "wait for the roles to settle";
+        const std::size_t voters_wanted = std::min<std::size_t>(expected.size() + 1, 3);
+        for (const auto settle_until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+             std::chrono::steady_clock::now() < settle_until;) {
+            std::size_t voters = 0;
+            for (const auto& member : context.membership.list()) voters += member.value("role", "") == "voter" ? 1 : 0;
+            if (voters >= voters_wanted) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        say("Roles settled: " + std::to_string(voters_wanted) + " voter(s)");
+    } catch (const Error& error) {
+        context.membership.set_session_handler({});
+        if (session) admitted = session->admitted();
+        session.reset();
+        spdlog::warn("preseed on {} failed at step \"{}\": {}; rolling back", context.name, step, error.what());
+        for (const auto& name : admitted) {
+            try {
+                context.membership.remove(name);
+            } catch (const std::exception& undo) {
+                spdlog::warn("rollback: cannot remove {}: {}", name, undo.what());
+            }
+        }
+        if (bootstrap && context.membership.clustered()) context.membership.abandon();
+        failed(context.name, step, error);
+    }
+    return {{"plan", plan}, {"steps", steps}, {"members", context.membership.list()}};
+}
+
+}  // namespace microcloud::host::formation

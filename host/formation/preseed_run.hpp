@@ -1,0 +1,30 @@
+// host/formation/preseed_run.hpp - `microcloud preseed`: the same file on every machine; each one
+// finds its part (initiator bootstrapping or adding, or joiner), and the run forms the cluster
+// through a trust session, or, with dry_run, only checks and prints the plan.
+#pragma once
+
+#include "membership/membership.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace microcloud::host::formation {
+
+struct PreseedContext {
+    membership::Membership& membership;
+    nlohmann::json facts{};                         // this machine's system facts (interfaces with addresses)
+    std::string name{};                             // this machine's member name
+    std::string version{};                          // MicroCloud version
+    std::map<std::string, std::string> services{};  // loaded plugins and their versions
+    std::function<void(const std::string&)> progress{};
+};
+
+// Returns {"role", "plan": {...}, "steps": [...], "members": [...] (after a real run)}. A failed
+// run rolls back what it changed on this machine (members it admitted are removed, a cluster it
+// bootstrapped is forgotten) and throws an Error naming the member and step.
+nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const PreseedContext& context);
+
+}  // namespace microcloud::host::formation

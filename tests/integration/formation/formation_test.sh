@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# tests/integration/formation/formation_test.sh - `microcloud preseed` in a lab of 4 members: bad
+# files refused by --dry-run with upstream's messages and nothing changed; a wrong passphrase and a
+# missing initiator explained; a run whose listed system never comes rolled back (every machine
+# can run preseed again); then the same file on m1..m3 forms a cluster with 3 ONLINE members seen
+# from every member; a second file adds m4 through the cluster's initiator.
+# Usage: formation_test.sh BUILD_DIR    Exit 0: passed; 77: skipped (not root or tools missing).
+source "$(dirname "$0")/../../lib/testlib.sh"
+build=${1:?usage: formation_test.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+lab_tool=$(cd "$here/../../.." && pwd)/scripts/lab
+export MICROCLOUD_LAB_ROOT=$TEST_TMP/labs
+name=frm$$
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: the lab needs root" >&2; exit 77; }
+for tool in ip losetup nsenter unshare jq; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
+done
+[ -x "$build/bin/microcloudd" ] || fail "$build/bin/microcloudd is missing: build the microcloudd target"
+
+lab() { "$lab_tool" --name "$name" "$@"; }
+lab_down() { lab down >/dev/null 2>&1 || true; }
+on_exit lab_down
+mc() { local m=$1; shift; lab exec "m$m" -- microcloud "$@"; }
+now_ms() { date +%s%3N; }
+
+lab up --members 4 --disks 0 --build-dir "$build" >/dev/null || fail "lab up --members 4"
+subnet=$(lab status --format json | jq -r .subnet)
+
+# preseed FILE SYSTEMS... : a preseed naming m1 as initiator and the given systems.
+write_preseed() {
+  local file=$1 passphrase=$2; shift 2
+  { echo "initiator: m1"; echo "lookup_subnet: $subnet"; echo "lookup_timeout: 20s"
+    echo "session_passphrase: $passphrase"; echo "session_timeout: ${SESSION_TIMEOUT:-60s}"; echo "systems:"
+    for s in "$@"; do echo "- name: $s"; done; } >"$file"
+}
+not_clustered() {  # not_clustered M: member M lists no cluster
+  local out
+  out=$(mc "$1" cluster list 2>&1) && fail "m$1 is still clustered: $out"
+  case "$out" in *"not part of a cluster"*) ;; *) fail "m$1: unexpected answer: $out" ;; esac
+}
+
+# ---- --dry-run refuses bad files with upstream's messages and changes nothing -----------------------
+write_preseed "$TEST_TMP/good.yaml" "cat dog cow pig" m1 m2 m3
+check_dry() {  # check_dry WHAT EXPECTED-TEXT < FILE
+  local out
+  out=$(mc 1 preseed --dry-run 2>&1) && fail "--dry-run accepted a file with $1"
+  expect_contains "$out" "$2" "--dry-run refuses $1: $2"
+}
+sed 's/^- name: m3$/- name: m2/' "$TEST_TMP/good.yaml" | check_dry "a duplicate system" 'Duplicate system name "m2"'
+grep -v session_passphrase "$TEST_TMP/good.yaml" | check_dry "no passphrase" "Missing session passphrase"
+grep -v lookup_subnet "$TEST_TMP/good.yaml" | check_dry "no lookup subnet" "Missing lookup subnet"
+sed 's/^initiator: m1$/initiator: m1\ninitiator_address: 10.0.0.1/' "$TEST_TMP/good.yaml" |
+  check_dry "two initiators" "Cannot provide both the initiator's name and address"
+printf 'initiator: m1\nlookup_subnet: %s\nsession_passphrase: a b c d\nsystems: []\n' "$subnet" |
+  check_dry "no systems" "No systems given"
+{ cat "$TEST_TMP/good.yaml"; echo "colour: blue"; } | check_dry "an unknown key" 'unknown key "colour"'
+sed 's/cat dog cow pig/cat dog/' "$TEST_TMP/good.yaml" | check_dry "a short passphrase" "Passphrase has to contain exactly four elements"
+out=$(mc 1 preseed --dry-run <"$TEST_TMP/good.yaml") || fail "--dry-run of a good file: $out"
+expect_contains "$out" "initiator (bootstrap)" "--dry-run prints the plan"
+out=$(mc 2 preseed --dry-run --format json <"$TEST_TMP/good.yaml") || fail "--dry-run on m2"
+jq -e '.plan.role == "joiner" and .plan.lookup.interface == "eth0"' >/dev/null <<<"$out" || fail "m2's plan: $out"
+for m in 1 2 3 4; do not_clustered "$m"; done
+pass "--dry-run changed nothing on any member"
+
+# ---- a missing initiator: the joiner says where it listened ---------------------------------------
+sed 's/lookup_timeout: 20s/lookup_timeout: 3s/' "$TEST_TMP/good.yaml" >"$TEST_TMP/short.yaml"
+out=$(mc 2 preseed <"$TEST_TMP/short.yaml" 2>&1) && fail "m2 joined without an initiator"
+echo "m2 without an initiator: $out"
+expect_contains "$out" "eth0" "the joiner names the interface it listened on"
+expect_contains "$out" "$subnet" "the joiner names the subnet"
+not_clustered 2
+
+# ---- wrong passphrase, and a system that never comes: rollback -------------------------------------
+write_preseed "$TEST_TMP/wrong.yaml" "cow pig cat dog" m1 m2 m3
+SESSION_TIMEOUT=8s write_preseed "$TEST_TMP/short-session.yaml" "cat dog cow pig" m1 m2 m3
+mc 1 preseed <"$TEST_TMP/short-session.yaml" >"$TEST_TMP/m1.out" 2>&1 &
+initiator=$!
+sleep 1
+out=$(mc 3 preseed <"$TEST_TMP/wrong.yaml" 2>&1) && fail "m3 joined with a wrong passphrase"
+expect_contains "$out" "Wrong passphrase" "a wrong passphrase is refused as such"
+mc 2 preseed <"$TEST_TMP/good.yaml" >/dev/null 2>&1 || fail "m2 could not join the session"
+wait "$initiator" && fail "the initiator succeeded although m3 never joined: $(cat "$TEST_TMP/m1.out")"
+echo "initiator without m3: $(tail -n 1 "$TEST_TMP/m1.out")"
+expect_contains "$(cat "$TEST_TMP/m1.out")" "did not join within the session timeout: m3" "the initiator names the system that did not join"
+expect_contains "$(cat "$TEST_TMP/m1.out")" "member m1" "the failure names the member"
+for _ in $(seq 50); do mc 2 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+for m in 1 2 3; do not_clustered "$m"; done
+pass "a failed run rolled back: m1, m2 and m3 are outside any cluster again"
+
+# ---- the real thing: the same file on m1..m3 -----------------------------------------------------------
+start=$(now_ms)
+for m in 1 2 3; do (mc "$m" preseed <"$TEST_TMP/good.yaml" >"$TEST_TMP/ok-m$m.out" 2>&1; echo $? >"$TEST_TMP/ok-m$m.rc") & done
+wait
+for m in 1 2 3; do [ "$(cat "$TEST_TMP/ok-m$m.rc")" = 0 ] || fail "preseed on m$m: $(cat "$TEST_TMP/ok-m$m.out")"; done
+echo "formed 3 members by preseed in $(($(now_ms) - start)) ms"
+cat "$TEST_TMP/ok-m1.out"
+for m in 1 2 3; do
+  mc "$m" cluster list --format json | jq -e 'length == 3 and all(.status == "ONLINE")' >/dev/null ||
+    fail "m$m does not list 3 ONLINE members"
+done
+pass "preseed across 3 members: every member lists 3 ONLINE members"
+
+# ---- add m4 through the initiator ---------------------------------------------------------------------
+write_preseed "$TEST_TMP/add.yaml" "pig cow dog cat" m4
+mc 1 preseed --dry-run <"$TEST_TMP/add.yaml" | grep -q "initiator (add)" || fail "m1's plan for adding m4"
+mc 1 preseed <"$TEST_TMP/add.yaml" >"$TEST_TMP/add-m1.out" 2>&1 &
+initiator=$!
+mc 4 preseed <"$TEST_TMP/add.yaml" >/dev/null || fail "m4 could not join"
+wait "$initiator" || fail "adding m4 on m1: $(cat "$TEST_TMP/add-m1.out")"
+mc 4 cluster list --format json | jq -e 'length == 4 and all(.status == "ONLINE")' >/dev/null ||
+  fail "m4 does not list 4 ONLINE members"
+pass "preseed added m4 to the running cluster"
