@@ -1,6 +1,7 @@
 // host/membership/membership_members.cpp - listing the members with their live role and status,
 // and removing one: its roles handed to others first, then its dqlite node, row and trust.
 #include "common/error.hpp"
+#include "membership/config_change.hpp"
 #include "membership/membership.hpp"
 #include "membership/membership_runtime.hpp"
 #include "membership/roles.hpp"
@@ -58,7 +59,7 @@ nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
             step = "hand over the leadership";
             for (const auto& node : nodes)
                 if (node.role == cluster::Role::voter && node.id != member->node_id) {
-                    rt.store->run([&](store::Session& session) { session.client().transfer(node.id); });
+                    change_configuration(*rt.store, [&](cluster::Client& client) { client.transfer(node.id); });
                     rt.store->disconnect();
                     break;
                 }
@@ -73,14 +74,15 @@ nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
         const auto current_leader = rt.store->run([](store::Session& session) { return session.client().leader(); });
         for (const RoleChange& change :
              plan_roles(nodes, online, current_leader ? current_leader->id : rt.self.node_id))
-            rt.store->run([&](store::Session& session) { session.client().assign(change.id, change.to); });
+            change_configuration(*rt.store, [&](cluster::Client& client) { client.assign(change.id, change.to); });
         nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
         for (const auto& node : nodes) {
             if (node.id != member->node_id) continue;
             if (node.role != cluster::Role::spare)
-                rt.store->run([&](store::Session& session) { session.client().assign(node.id, cluster::Role::spare); });
+                change_configuration(*rt.store,
+                                     [&](cluster::Client& client) { client.assign(node.id, cluster::Role::spare); });
             step = "remove its dqlite node";
-            rt.store->run([&](store::Session& session) { session.client().remove(node.id); });
+            change_configuration(*rt.store, [&](cluster::Client& client) { client.remove(node.id); });
         }
         step = "tell it to forget the cluster";
         try {

@@ -3,6 +3,7 @@
 // requests from trusted members, and the dqlite tunnel.
 #include "api/envelope.hpp"
 #include "common/error.hpp"
+#include "membership/config_change.hpp"
 #include "membership/join_token.hpp"
 #include "membership/membership.hpp"
 #include "membership/membership_runtime.hpp"
@@ -129,7 +130,7 @@ transport::PeerResponse Membership::admit(Runtime& rt, const transport::PeerRequ
     try {
         if (truststore_->find_by_name(name)) truststore_->remove(name);
         truststore_->add({name, address, "pending", certificate, ""});
-        st.run([&](store::Session& session) { session.client().add(node_id, address); });
+        change_configuration(st, [&](cluster::Client& client) { client.add(node_id, address); });
     } catch (const std::exception& error) {
         spdlog::warn("admitting {} failed: {}; taking it out again", name, error.what());
         truststore_->remove(name);

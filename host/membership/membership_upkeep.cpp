@@ -2,6 +2,7 @@
 // truststore equal to the members table, and, on the dqlite leader, probe the members and give
 // them the roles plan_roles asks for (recording each member's role in the table).
 #include "common/error.hpp"
+#include "membership/config_change.hpp"
 #include "membership/membership.hpp"
 #include "membership/membership_runtime.hpp"
 #include "membership/roles.hpp"
@@ -84,7 +85,8 @@ void Membership::rebalance(Runtime& rt, const std::vector<store::Member>& member
     for (const RoleChange& change : plan_roles(nodes, online_ids, rt.self.node_id)) {
         spdlog::info("{} (leader) assigns node {:x} the role {} (was {})", rt.self.name, change.id,
                      cluster::role_name(change.to), cluster::role_name(change.from));
-        rt.store->run([&](store::Session& session) { session.client().assign(change.id, change.to); });
+        change_configuration(
+            *rt.store, [&](cluster::Client& client) { client.assign(change.id, change.to); }, std::chrono::seconds(2));
     }
     nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
     for (store::Member member : members) {

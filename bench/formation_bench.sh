@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# bench/formation_bench.sh - host-only formation by preseed in a lab: time from the first
+# `microcloud preseed` to every member ONLINE, for 10 and 50 members, with the joiners all at once
+# (this project) and one at a time (upstream's order), measured in the same run; prints the times,
+# the ratios and how the time grows from 10 to 50.
+# Usage: bench/formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 10 50)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+shift || true
+sizes=("${@:-10 50}")
+read -r -a sizes <<<"${sizes[*]}"
+[ "$(id -u)" = 0 ] || { echo "formation_bench: needs root (network namespaces)" >&2; exit 1; }
+export MICROCLOUD_LAB_ROOT=${MICROCLOUD_LAB_ROOT:-/tmp/microcloud-bench}
+lab=fbench$$
+lab() { "$repo/scripts/lab" --name "$lab" "$@"; }
+trap 'lab down >/dev/null 2>&1 || true; rm -f /tmp/fbench-$$.*' EXIT
+now_ms() { date +%s%3N; }
+
+# form N MODE: prints the milliseconds from the first preseed to all N members ONLINE.
+form() {
+  local n=$1 mode=$2 file=/tmp/fbench-$$.yaml start i pids=()
+  lab down >/dev/null 2>&1 || true
+  lab up --members "$n" --disks 0 --build-dir "$build" >/dev/null
+  { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
+    echo "lookup_timeout: 10m"; echo "session_passphrase: a b c d"; echo "session_timeout: 30m"; echo "systems:"
+    for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"
+  start=$(now_ms)
+  lab exec m1 -- microcloud preseed <"$file" >/tmp/fbench-$$.m1 2>&1 &
+  pids+=($!)
+  for i in $(seq 2 "$n"); do
+    if [ "$mode" = parallel ]; then
+      lab exec "m$i" -- microcloud preseed <"$file" >/dev/null 2>&1 &
+      pids+=($!)
+    else
+      lab exec "m$i" -- microcloud preseed <"$file" >/dev/null 2>&1 || { echo "m$i failed to join" >&2; exit 1; }
+    fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || { cat /tmp/fbench-$$.m1 >&2; exit 1; }; done
+  until lab exec m1 -- microcloud cluster list --format json |
+    jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
+  echo $(($(now_ms) - start))
+}
+
+declare -A took
+for n in "${sizes[@]}"; do
+  for mode in parallel serial; do
+    took[$n.$mode]=$(form "$n" "$mode")
+    echo "formation of $n members, joins $mode: ${took[$n.$mode]} ms" >&2
+  done
+done
+lab down >/dev/null
+printf '%-10s %14s %14s %10s\n' members "parallel ms" "one-by-one ms" ratio
+for n in "${sizes[@]}"; do
+  printf '%-10s %14s %14s %10s\n' "$n" "${took[$n.parallel]}" "${took[$n.serial]}" \
+    "$(awk -v p="${took[$n.parallel]}" -v s="${took[$n.serial]}" 'BEGIN { printf "%.2fx", s / p }')"
+done
+if [ "${#sizes[@]}" -ge 2 ]; then
+  a=${sizes[0]} b=${sizes[-1]}
+  awk -v a="$a" -v b="$b" -v pa="${took[$a.parallel]}" -v pb="${took[$b.parallel]}" \
+      -v sa="${took[$a.serial]}" -v sb="${took[$b.serial]}" 'BEGIN {
+    printf "from %d to %d members (%.1fx the members): parallel took %.2fx as long, one-by-one %.2fx\n",
+      a, b, b / a, pb / pa, sb / sa }'
+fi
