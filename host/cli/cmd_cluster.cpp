@@ -80,12 +80,6 @@ int run_cluster_list(const Invocation& inv) {
     return 0;
 }
 
-int run_cluster_remove(const Invocation& inv) {
-    const Parsed p = parse(inv, "cluster remove", 1, false, "cluster remove NAME");
-    print_object(inv, inv.client().post("/1.0/cluster/remove", {{"name", p.positional[0]}}));
-    return 0;
-}
-
 }  // namespace microcloud::host::cli
 
 namespace microcloud::host::cli {
@@ -139,6 +133,32 @@ int run_preseed(const Invocation& inv) {
                                   member.value("status", "")});
         print(inv, result["members"], table);
     }
+    return 0;
+}
+
+}  // namespace microcloud::host::cli
+
+namespace microcloud::host::cli {
+
+int run_remove(const Invocation& inv) {
+    bool force = false;
+    std::vector<std::string> names;
+    po::options_description options("remove options");
+    options.add_options()("force,f", po::bool_switch(&force), "remove even if the member does not answer")(
+        "name", po::value(&names)->composing(), "");
+    po::positional_options_description positional;
+    positional.add("name", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(inv.args).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+    if (names.size() != 1) throw Error("invalid_arguments", "Usage: microcloud remove NAME [--force]");
+    print_object(inv, inv.client().post("/1.0/cluster/remove", {{"name", names[0]}, {"force", force}}));
+    return 0;
+}
+
+int run_shutdown(const Invocation& inv) {
+    if (!inv.args.empty()) throw Error("invalid_arguments", "Usage: microcloud shutdown");
+    inv.client().post("/1.0/shutdown", nlohmann::json::object());
     return 0;
 }
 

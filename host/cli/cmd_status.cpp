@@ -44,9 +44,14 @@ int run_status(const Invocation& inv) {
     Table table{{"MEMBER", "PLUGIN", "STATE", "PRESENT", "DETAILS"}, {}};
     const nlohmann::json members = status.value("members", nlohmann::json::array());
     for (const auto& member : members) {
+        if (member.value("status", "") == "OFFLINE") {
+            table.rows.push_back({member.value("name", ""), "-", "OFFLINE", "-", shorten(member.value("error", ""))});
+            continue;
+        }
         const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());
         for (const auto& [plugin, entry] : plugins.items())
-            table.rows.push_back({member.value("name", ""), plugin, entry.value("state", ""), yes_no(entry), shorten(summarize(entry))});
+            table.rows.push_back(
+                {member.value("name", ""), plugin, entry.value("state", ""), yes_no(entry), shorten(summarize(entry))});
     }
     print(inv, status, table);
     return 0;

@@ -17,7 +17,8 @@ int run_waitready(const Invocation& inv) {
     po::store(po::command_line_parser(inv.args).options(options).run(), vm);
     po::notify(vm);
     if (timeout_s < 0)
-        throw Error("invalid_arguments", "Invalid value for --timeout: " + std::to_string(timeout_s) + " (accepted: 0 or more seconds)");
+        throw Error("invalid_arguments",
+                    "Invalid value for --timeout: " + std::to_string(timeout_s) + " (accepted: 0 or more seconds)");
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     const DaemonClient client = inv.client();
@@ -30,7 +31,8 @@ int run_waitready(const Invocation& inv) {
             last_error = e.what();
         }
         if (timeout_s > 0 && std::chrono::steady_clock::now() >= deadline)
-            throw Error("timeout", "Timed out after " + std::to_string(timeout_s) + " s waiting for microcloudd: " + last_error);
+            throw Error("timeout",
+                        "Timed out after " + std::to_string(timeout_s) + " s waiting for microcloudd: " + last_error);
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
 }

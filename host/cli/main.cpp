@@ -39,11 +39,10 @@ int run(int argc, char** argv) {
     std::string state_dir;
     std::string format = "table";
     po::options_description options("Global options");
-    options.add_options()
-        ("help,h", "show this help")
-        ("version", "print the version and exit")
-        ("state-dir", po::value(&state_dir), "microcloudd state directory (default $MICROCLOUD_STATE_DIR or /var/lib/microcloud)")
-        ("format,f", po::value(&format), "output format: table, json, yaml or csv");
+    options.add_options()("help,h", "show this help")("version", "print the version and exit")(
+        "state-dir", po::value(&state_dir),
+        "microcloudd state directory (default $MICROCLOUD_STATE_DIR or /var/lib/microcloud)")(
+        "format,f", po::value(&format), "output format: table, json, yaml or csv");
     po::parsed_options parsed = po::command_line_parser(argc, argv).options(options).allow_unregistered().run();
     po::variables_map vm;
     po::store(parsed, vm);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <functional>
 
 namespace microcloud::host::daemon {
@@ -73,7 +75,10 @@ void ControlServer::routes() {
     server_.Get("/1.0/plugins", json_get([this] { return member_.plugins(); }));
     server_.Get("/1.0/system", json_get([this] { return member_.system_facts(); }));
     server_.Get("/1.0/discovery", json_get([this] { return member_.discovery(); }));
-    server_.Get("/1.0/status", json_get([this] { return member_.status(); }));
+    server_.Get("/1.0/status", json_get([this] {
+                    if (!membership_.clustered()) return member_.status();
+                    return nlohmann::json{{"members", membership_.cluster_status()}};
+                }));
     server_.Get("/1.0/cluster", json_get([this] { return membership_.list(); }));
     server_.Post("/1.0/cluster/bootstrap", json_handler([this](const nlohmann::json& body) {
                      return membership_.bootstrap(field(body, "address"));
@@ -84,8 +89,9 @@ void ControlServer::routes() {
     server_.Post("/1.0/cluster/join", json_handler([this](const nlohmann::json& body) {
                      return membership_.join(field(body, "token"), field(body, "address"));
                  }));
-    server_.Post("/1.0/cluster/remove",
-                 json_handler([this](const nlohmann::json& body) { return membership_.remove(field(body, "name")); }));
+    server_.Post("/1.0/cluster/remove", json_handler([this](const nlohmann::json& body) {
+                     return membership_.remove(field(body, "name"), body.value("force", false));
+                 }));
     server_.Post("/1.0/preseed", json_handler([this](const nlohmann::json& body) {
                      std::map<std::string, std::string> services;
                      for (const auto& plugin : member_.plugins())
@@ -98,6 +104,11 @@ void ControlServer::routes() {
                                                              .services = services,
                                                              .progress = {}};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
+                 }));
+    server_.Post("/1.0/shutdown", json_handler([](const nlohmann::json&) {
+                     // The daemon's signal thread runs the same clean shutdown as for SIGTERM.
+                     ::kill(::getpid(), SIGTERM);
+                     return nlohmann::json{{"shutting_down", true}};
                  }));
     server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;

@@ -12,7 +12,8 @@ namespace {
                 nlohmann::json{{"file", file.string()}, {"key", key}});
 }
 
-std::vector<std::string> string_list(const std::filesystem::path& file, const std::string& key, const nlohmann::json& v) {
+std::vector<std::string> string_list(const std::filesystem::path& file, const std::string& key,
+                                     const nlohmann::json& v) {
     if (!v.is_array()) bad(file, key, "must be a list of strings");
     std::vector<std::string> out;
     for (const auto& item : v) {

@@ -13,7 +13,7 @@ namespace microcloud::host::daemon {
 
 struct DaemonConfig {
     std::filesystem::path state_dir;
-    std::vector<std::filesystem::path> plugin_dirs;   // before MICROCLOUD_PLUGIN_PATH and the default
+    std::vector<std::filesystem::path> plugin_dirs;  // before MICROCLOUD_PLUGIN_PATH and the default
     std::set<std::string> disabled_plugins;
     nlohmann::json plugin_config = nlohmann::json::object();  // plugin name -> config object
 };

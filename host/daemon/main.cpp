@@ -1,16 +1,16 @@
 // host/daemon/main.cpp - microcloudd: parses flags, takes the state directory, loads plugins,
 // serves the control socket and shuts down cleanly on SIGTERM/SIGINT.
 #include "api/paths.hpp"
+#include "api/state_dir_lock.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/daemon_config.hpp"
 #include "daemon/member.hpp"
-#include "api/state_dir_lock.hpp"
 #include "membership/membership.hpp"
 
-#include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/program_options.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -33,15 +33,14 @@ struct Flags {
 // Returns false when the process should exit right away (help, version).
 bool parse_flags(int argc, char** argv, Flags& flags) {
     po::options_description options("microcloudd options");
-    options.add_options()
-        ("help,h", "show this help")
-        ("version", "print the version and exit")
-        ("state-dir", po::value(&flags.state_dir), "state directory (default $MICROCLOUD_STATE_DIR or /var/lib/microcloud)")
-        ("config", po::value(&flags.config), "config file (default <state-dir>/microcloudd.yaml)")
-        ("plugin-dir", po::value(&flags.plugin_dirs)->composing(), "extra plugin directory (repeatable)")
-        ("disable-plugin", po::value(&flags.disabled)->composing(), "leave a plugin out (repeatable)")
-        ("debug,d", po::bool_switch(&flags.debug), "debug logging")
-        ("verbose,v", po::bool_switch(&flags.verbose), "informational logging");
+    options.add_options()("help,h", "show this help")("version", "print the version and exit")(
+        "state-dir", po::value(&flags.state_dir),
+        "state directory (default $MICROCLOUD_STATE_DIR or /var/lib/microcloud)")(
+        "config", po::value(&flags.config), "config file (default <state-dir>/microcloudd.yaml)")(
+        "plugin-dir", po::value(&flags.plugin_dirs)->composing(), "extra plugin directory (repeatable)")(
+        "disable-plugin", po::value(&flags.disabled)->composing(), "leave a plugin out (repeatable)")(
+        "debug,d", po::bool_switch(&flags.debug), "debug logging")("verbose,v", po::bool_switch(&flags.verbose),
+                                                                   "informational logging");
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
     po::notify(vm);
@@ -61,7 +60,8 @@ daemon::DaemonConfig build_config(const Flags& flags) {
     config.state_dir = api::resolve_state_dir(flags.state_dir);
     for (const auto& dir : flags.plugin_dirs) config.plugin_dirs.emplace_back(dir);
     const bool explicit_file = !flags.config.empty();
-    const std::filesystem::path file = explicit_file ? std::filesystem::path(flags.config) : config.state_dir / "microcloudd.yaml";
+    const std::filesystem::path file =
+        explicit_file ? std::filesystem::path(flags.config) : config.state_dir / "microcloudd.yaml";
     daemon::apply_config_file(config, file, explicit_file);
     config.disabled_plugins.insert(flags.disabled.begin(), flags.disabled.end());
     return config;
@@ -82,6 +82,7 @@ int run(const Flags& flags) {
     api::StateDirLock lock(config.state_dir);
     daemon::Member member(config);
     membership::Membership membership({.state_dir = config.state_dir, .member_name = member.name()});
+    membership.set_local_status([&member] { return member.local_status(); });
     membership.resume();
     daemon::ControlServer server(member, membership, api::control_socket(config.state_dir));
     server.bind();

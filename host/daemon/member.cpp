@@ -22,8 +22,7 @@ std::string hostname() {
 
 }  // namespace
 
-Member::Member(DaemonConfig config)
-    : config_(std::move(config)), name_(hostname()), registry_(services_) {
+Member::Member(DaemonConfig config) : config_(std::move(config)), name_(hostname()), registry_(services_) {
     plugins::ScanOptions scan;
     scan.dirs = plugins::plugin_search_path(config_.plugin_dirs);
     scan.disabled = config_.disabled_plugins;
@@ -45,7 +44,9 @@ nlohmann::json Member::plugins() const {
     return out;
 }
 
-nlohmann::json Member::system_facts() const { return services_.member_facts(); }
+nlohmann::json Member::system_facts() const {
+    return services_.member_facts();
+}
 
 nlohmann::json Member::discovery() const {
     const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
@@ -60,6 +61,13 @@ nlohmann::json Member::discovery() const {
 }
 
 nlohmann::json Member::status() const {
+    nlohmann::json member = local_status();
+    member["address"] = "";
+    member["role"] = "standalone";
+    return {{"members", nlohmann::json::array({member})}};
+}
+
+nlohmann::json Member::local_status() const {
     const nlohmann::json reports = discovery();
     nlohmann::json plugin_states = nlohmann::json::object();
     for (const auto& record : registry_.records()) {
@@ -74,8 +82,7 @@ nlohmann::json Member::status() const {
         }
         plugin_states[record.name] = entry;
     }
-    nlohmann::json member{{"name", name_}, {"address", ""}, {"role", "standalone"}, {"plugins", plugin_states}};
-    return {{"members", nlohmann::json::array({member})}};
+    return {{"name", name_}, {"plugins", plugin_states}};
 }
 
 }  // namespace microcloud::host::daemon

@@ -24,7 +24,9 @@ public:
     nlohmann::json system_facts() const;
     // GET /1.0/discovery: each loaded plugin's discover report (run in parallel).
     nlohmann::json discovery() const;
-    // GET /1.0/status: {"members":[...]} with each plugin's state and discovery.
+    // This member with each plugin's state and discovery: {"name", "plugins": {...}}.
+    nlohmann::json local_status() const;
+    // GET /1.0/status outside a cluster: {"members":[local_status()]}.
     nlohmann::json status() const;
 
     const std::string& name() const { return name_; }

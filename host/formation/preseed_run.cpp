@@ -186,7 +186,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         spdlog::warn("preseed on {} failed at step \"{}\": {}; rolling back", context.name, step, error.what());
         for (const auto& name : admitted) {
             try {
-                context.membership.remove(name);
+                context.membership.remove(name, true);
             } catch (const std::exception& undo) {
                 spdlog::warn("rollback: cannot remove {}: {}", name, undo.what());
             }

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,13 @@ public:
     // ends it (the route then answers "There is no active session"). Throws
     // Error("session_exists", "There already is an active session") when one runs.
     void set_session_handler(transport::PeerHandler handler);
+    // What GET /1.0/status/local answers to peers: this member's own status (its plugins). Set
+    // before resume().
+    void set_local_status(std::function<nlohmann::json()> local_status);
+    // Every member's status: this member's from local_status, the others' asked over mTLS (in
+    // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
+    // did not answer).
+    nlohmann::json cluster_status();
     // Forgets the cluster on this member only (the undo of a bootstrap in a failed formation).
     void abandon();
 
@@ -81,7 +89,8 @@ public:
     nlohmann::json list();
     // Takes a member out: its roles handed over, its dqlite node removed, its row and trust gone,
     // and the member told to forget the cluster.
-    nlohmann::json remove(const std::string& name);
+    // Without `force`, a member that does not answer is not removed (Error("member_unreachable")).
+    nlohmann::json remove(const std::string& name, bool force = false);
 
 private:
     struct Runtime;
@@ -113,6 +122,7 @@ private:
     std::atomic<bool> leave_requested_{false};
     std::mutex leave_mutex_;
     std::condition_variable_any leave_wake_;
+    std::function<nlohmann::json()> local_status_{};
     std::mutex session_mutex_;
     transport::PeerHandler session_handler_{};
     std::jthread leaver_;

@@ -1,5 +1,6 @@
 // host/membership/membership_members.cpp - listing the members with their live role and status,
 // and removing one: its roles handed to others first, then its dqlite node, row and trust.
+#include "api/envelope.hpp"
 #include "common/error.hpp"
 #include "membership/config_change.hpp"
 #include "membership/membership.hpp"
@@ -7,6 +8,8 @@
 #include "membership/roles.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <future>
 
 namespace microcloud::host::membership {
 
@@ -37,9 +40,53 @@ nlohmann::json Membership::list() {
     return out;
 }
 
-nlohmann::json Membership::remove(const std::string& name) {
+void Membership::set_local_status(std::function<nlohmann::json()> local_status) {
+    local_status_ = std::move(local_status);
+}
+
+nlohmann::json Membership::cluster_status() {
+    const nlohmann::json members = list();
+    transport::PeerClientOptions options = client_options();
+    options.connect_timeout = options_.probe_timeout;
+    options.request_timeout = std::chrono::seconds(30);  // a member runs its plugins' discovery
+    std::vector<std::future<nlohmann::json>> answers;
+    for (const auto& member : members) {
+        answers.push_back(std::async(std::launch::async, [this, member, options] {
+            nlohmann::json entry = nlohmann::json::object();
+            try {
+                if (member.value("name", "") == options_.member_name) {
+                    if (local_status_) entry = local_status_();
+                } else {
+                    const auto reply =
+                        transport::peer_request(member.value("address", ""), "GET", "/1.0/status/local", "", options);
+                    entry = api::unwrap(reply.status, reply.body);
+                }
+            } catch (const std::exception& error) {
+                entry["error"] = error.what();
+            }
+            for (const char* key : {"name", "address", "role", "status"}) entry[key] = member.value(key, "");
+            if (entry.contains("error")) entry["status"] = "OFFLINE";
+            return entry;
+        }));
+    }
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& answer : answers) out.push_back(answer.get());
+    return out;
+}
+
+nlohmann::json Membership::remove(const std::string& name, bool force) {
     const std::lock_guard lock(mutex_);
     store();
+    if (!force) {
+        if (const auto member = runtime_->store->find_member(name); member && name != runtime_->self.name) {
+            const auto online = probe(*runtime_, {*member});
+            if (!online.at(name))
+                throw Error("member_unreachable",
+                            "Member \"" + name + "\" does not answer at " + member->address +
+                                "; remove it anyway with --force (it keeps its files and must not come back as is)",
+                            {{"member", name}, {"address", member->address}});
+        }
+    }
     return remove_locked(*runtime_, name);
 }
 

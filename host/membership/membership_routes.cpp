@@ -40,6 +40,9 @@ void Membership::register_routes(Runtime& rt) {
     server.route("GET", "/1.0", transport::Access::trusted, [this, &rt](const transport::PeerRequest&) {
         return ok({{"name", rt.self.name}, {"address", rt.self.address}, {"fingerprint", identity_.fingerprint}});
     });
+    server.route("GET", "/1.0/status/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
+        return ok(local_status_ ? local_status_() : nlohmann::json::object());
+    });
     server.route("POST", "/1.0/cluster/join", transport::Access::open,
                  [this, &rt](const transport::PeerRequest& request) { return admit(rt, request); });
     server.route("POST", "/1.0/session/join", transport::Access::open, [this](const transport::PeerRequest& request) {

@@ -171,7 +171,9 @@ wait_list "$keep" 30 "([.[] | select(.status == \"ONLINE\") | .name] == [\"m$kee
   fail "m$keep did not lead on its own after recover"
 mc "$keep" cluster add after-recovery >/dev/null || fail "no write after recover"
 for m in $(mc "$keep" cluster list --format json | jq -r ".[] | select(.name != \"m$keep\") | .name"); do
-  mc "$keep" cluster remove "$m" >/dev/null || fail "removing lost member $m after recover"
+  out=$(mc "$keep" cluster remove "$m" 2>&1) && fail "removed the unreachable $m without --force"
+  expect_contains "$out" "--force" "removing an unreachable member asks for --force"
+  out=$(mc "$keep" cluster remove "$m" --force 2>&1) || fail "removing lost member $m after recover: $out"
 done
 wait_list "$keep" 10 "length == 1 and .[0].role == \"voter\"" || fail "the recovered cluster is not m$keep alone"
 mc "$keep" cluster list

@@ -111,3 +111,26 @@ wait "$initiator" || fail "adding m4 on m1: $(cat "$TEST_TMP/add-m1.out")"
 mc 4 cluster list --format json | jq -e 'length == 4 and all(.status == "ONLINE")' >/dev/null ||
   fail "m4 does not list 4 ONLINE members"
 pass "preseed added m4 to the running cluster"
+
+# ---- status across the cluster, remove, shutdown -------------------------------------------------------
+st=$(mc 2 status --format json) || fail "status on m2"
+jq -e '(.members | length == 4) and all(.members[]; .status == "ONLINE" and (.plugins | length) >= 4)' >/dev/null <<<"$st" ||
+  fail "status does not show 4 ONLINE members with their plugins: $st"
+pass "status on m2 shows every member and every plugin"
+mc 1 remove m4 >/dev/null || fail "remove m4"
+for _ in $(seq 50); do mc 4 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+not_clustered 4
+mc 1 cluster list --format json | jq -e 'length == 3' >/dev/null || fail "m4 still listed after remove"
+pass "remove m4: the cluster has 3 members and m4 forgot it"
+mc 3 shutdown || fail "shutdown on m3"
+for _ in $(seq 50); do mc 3 waitready --timeout 1 >/dev/null 2>&1 || break; sleep 0.2; done
+st=$(mc 1 status --format json)
+jq -e '.members[] | select(.name == "m3") | .status == "OFFLINE"' >/dev/null <<<"$st" || fail "m3 not OFFLINE after shutdown: $st"
+mc 1 status | grep -q "OFFLINE" || fail "the status table does not show m3 OFFLINE"
+lab start m3 >/dev/null
+for _ in $(seq 100); do
+  mc 1 status --format json | jq -e 'all(.members[]; .status == "ONLINE")' >/dev/null 2>&1 && break
+  sleep 0.2
+done
+mc 1 status --format json | jq -e 'all(.members[]; .status == "ONLINE")' >/dev/null || fail "m3 did not come back"
+pass "shutdown stops m3's daemon (OFFLINE in status); started again it is ONLINE"
