@@ -40,6 +40,9 @@ int run_cluster_list(const Invocation& inv);
 int run_cluster_recover(const Invocation& inv);
 int run_preseed(const Invocation& inv);
 int run_remove(const Invocation& inv);
+int run_init(const Invocation& inv);
+int run_add(const Invocation& inv);
+int run_join(const Invocation& inv);
 int run_shutdown(const Invocation& inv);
 
 }  // namespace microcloud::host::cli

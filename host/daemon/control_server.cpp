@@ -60,8 +60,8 @@ std::string field(const nlohmann::json& body, const std::string& name) {
 }  // namespace
 
 ControlServer::ControlServer(const Member& member, membership::Membership& membership,
-                             std::filesystem::path socket_path)
-    : member_(member), membership_(membership), socket_path_(std::move(socket_path)) {
+                             formation::SessionControl& sessions, std::filesystem::path socket_path)
+    : member_(member), membership_(membership), sessions_(sessions), socket_path_(std::move(socket_path)) {
     routes();
 }
 
@@ -93,18 +93,33 @@ void ControlServer::routes() {
                      return membership_.remove(field(body, "name"), body.value("force", false));
                  }));
     server_.Post("/1.0/preseed", json_handler([this](const nlohmann::json& body) {
-                     std::map<std::string, std::string> services;
-                     for (const auto& plugin : member_.plugins())
-                         if (plugin.value("state", "") == "loaded")
-                             services[plugin.value("name", "")] = plugin.value("version", "");
                      const formation::PreseedContext context{.membership = membership_,
                                                              .facts = member_.system_facts(),
                                                              .name = member_.name(),
                                                              .version = kVersion,
-                                                             .services = services,
+                                                             .services = member_.services(),
                                                              .progress = {}};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));
+    server_.Post("/1.0/session/initiating", json_handler([this](const nlohmann::json& body) {
+                     formation::SessionStart start;
+                     start.bootstrap = body.value("bootstrap", false);
+                     start.address = body.value("address", "");
+                     start.passphrase = body.value("passphrase", "");
+                     return sessions_.start(start);
+                 }));
+    server_.Get("/1.0/session", json_get([this] { return sessions_.status(); }));
+    server_.Post("/1.0/session/select", json_handler([this](const nlohmann::json& body) {
+                     std::set<std::string> names;
+                     for (const auto& name : body.value("names", nlohmann::json::array()))
+                         if (name.is_string()) names.insert(name.get<std::string>());
+                     return sessions_.select(names);
+                 }));
+    server_.Post("/1.0/session/stop", json_handler([this](const nlohmann::json& body) {
+                     return sessions_.stop(body.value("reason", ""), body.value("abort", false));
+                 }));
+    server_.Post("/1.0/session/joining",
+                 json_handler([this](const nlohmann::json& body) { return sessions_.join(body); }));
     server_.Post("/1.0/shutdown", json_handler([](const nlohmann::json&) {
                      // The daemon's signal thread runs the same clean shutdown as for SIGTERM.
                      ::kill(::getpid(), SIGTERM);

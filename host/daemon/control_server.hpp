@@ -3,6 +3,7 @@
 #pragma once
 
 #include "daemon/member.hpp"
+#include "formation/session_control.hpp"
 #include "membership/membership.hpp"
 
 #include <httplib.h>
@@ -13,7 +14,8 @@ namespace microcloud::host::daemon {
 
 class ControlServer {
 public:
-    ControlServer(const Member& member, membership::Membership& membership, std::filesystem::path socket_path);
+    ControlServer(const Member& member, membership::Membership& membership, formation::SessionControl& sessions,
+                  std::filesystem::path socket_path);
     ~ControlServer();  // removes the socket file
     ControlServer(const ControlServer&) = delete;
     ControlServer& operator=(const ControlServer&) = delete;
@@ -29,6 +31,7 @@ private:
 
     const Member& member_;
     membership::Membership& membership_;
+    formation::SessionControl& sessions_;
     std::filesystem::path socket_path_;
     httplib::Server server_;
 };

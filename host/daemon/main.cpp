@@ -7,6 +7,7 @@
 #include "daemon/control_server.hpp"
 #include "daemon/daemon_config.hpp"
 #include "daemon/member.hpp"
+#include "formation/session_control.hpp"
 #include "membership/membership.hpp"
 
 #include <spdlog/spdlog.h>
@@ -84,7 +85,9 @@ int run(const Flags& flags) {
     membership::Membership membership({.state_dir = config.state_dir, .member_name = member.name()});
     membership.set_local_status([&member] { return member.local_status(); });
     membership.resume();
-    daemon::ControlServer server(member, membership, api::control_socket(config.state_dir));
+    formation::SessionControl sessions(membership, member.name(), member.services(),
+                                       [&member] { return member.system_facts(); });
+    daemon::ControlServer server(member, membership, sessions, api::control_socket(config.state_dir));
     server.bind();
     spdlog::info("microcloudd {} serving {} on {}", kVersion, member.name(),
                  api::control_socket(config.state_dir).string());

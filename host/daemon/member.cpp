@@ -44,6 +44,13 @@ nlohmann::json Member::plugins() const {
     return out;
 }
 
+std::map<std::string, std::string> Member::services() const {
+    std::map<std::string, std::string> out;
+    for (const auto& record : registry_.records())
+        if (record.state == plugins::PluginState::loaded) out[record.name] = record.version;
+    return out;
+}
+
 nlohmann::json Member::system_facts() const {
     return services_.member_facts();
 }

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 namespace microcloud::host::daemon {
@@ -20,6 +21,8 @@ public:
     nlohmann::json info() const;
     // GET /1.0/plugins: every plugin record, loaded or not.
     nlohmann::json plugins() const;
+    // The loaded plugins and their versions: what a joiner must match in a trust session.
+    std::map<std::string, std::string> services() const;
     // GET /1.0/system: interfaces, disks, default route.
     nlohmann::json system_facts() const;
     // GET /1.0/discovery: each loaded plugin's discover report (run in parallel).

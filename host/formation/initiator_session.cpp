@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace microcloud::host::formation {
@@ -36,6 +37,23 @@ void InitiatorSession::stop(const std::string& reason) {
     }
     if (responder_) responder_->stop();
     changed_.notify_all();
+}
+
+std::vector<PendingJoiner> InitiatorSession::pending() const {
+    const std::lock_guard lock(mutex_);
+    return pending_;
+}
+
+std::set<std::string> InitiatorSession::select(const std::set<std::string>& names) {
+    std::set<std::string> chosen;
+    {
+        const std::lock_guard lock(mutex_);
+        for (const PendingJoiner& joiner : pending_)
+            if (names.contains(joiner.name)) chosen.insert(joiner.name);
+        selected_.insert(chosen.begin(), chosen.end());
+    }
+    changed_.notify_all();
+    return chosen;
 }
 
 std::set<std::string> InitiatorSession::admitted() const {
@@ -115,6 +133,17 @@ transport::PeerResponse InitiatorSession::handle(const transport::PeerRequest& r
             if (name == intent.name && known != fingerprint)
                 throw Error("member_exists", "Duplicate system name \"" + intent.name + "\"", {{"peer", intent.name}});
         }
+    }
+    if (options_.manual_selection) {
+        std::unique_lock lock(mutex_);
+        if (std::none_of(pending_.begin(), pending_.end(),
+                         [&](const PendingJoiner& p) { return p.name == intent.name; }))
+            pending_.push_back({intent.name, intent.address, fingerprint});
+        changed_.notify_all();
+        changed_.wait(lock, [&] { return selected_.contains(intent.name) || !stop_reason_.empty(); });
+        std::erase_if(pending_, [&](const PendingJoiner& p) { return p.name == intent.name; });
+        if (!selected_.contains(intent.name))
+            throw Error("session_stopped", stop_reason_, {{"peer", intent.name}, {"reason", stop_reason_}});
     }
     const JoinAnswer answer{options_.name, options_.admit(intent)};
     {

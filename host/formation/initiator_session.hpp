@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace microcloud::host::formation {
 
@@ -32,6 +33,17 @@ struct SessionOptions {
     // Where to answer discovery probes; none: joiners come by address.
     std::optional<discovery::ChosenInterface> announce_on{};
     std::size_t max_failures = 50;
+    // Interactive sessions: a joiner that proved the passphrase waits (its request held open) until
+    // the user selects it (select()) or the session stops; preseed sessions admit the expected
+    // systems at once.
+    bool manual_selection = false;
+};
+
+// A joiner that proved the passphrase and waits to be selected.
+struct PendingJoiner {
+    std::string name{};
+    std::string address{};
+    std::string fingerprint{};
 };
 
 class InitiatorSession {
@@ -53,6 +65,12 @@ public:
     // Returns the names admitted so far.
     std::set<std::string> wait_for_all(std::chrono::steady_clock::time_point deadline);
     std::set<std::string> admitted() const;
+    // Joiners waiting for selection, in arrival order.
+    std::vector<PendingJoiner> pending() const;
+    // Admits these waiting joiners (their held requests get their tokens); names not waiting are
+    // ignored. Returns the names admitted by this call.
+    std::set<std::string> select(const std::set<std::string>& names);
+    // Ends the session: joiners still waiting are refused with `reason`.
     void stop(const std::string& reason);
 
 private:
@@ -63,6 +81,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::map<std::string, std::string> admitted_;  // name -> certificate fingerprint
+    std::vector<PendingJoiner> pending_;
+    std::set<std::string> selected_;
     std::size_t failures_ = 0;
     std::string stop_reason_{};
 };

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "discovery/lookup.hpp"
 #include "formation/session_messages.hpp"
+#include "membership/member_file.hpp"
 #include "transport/peer_client.hpp"
 #include "trust/passphrase.hpp"
 
@@ -18,32 +19,41 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
         if (options.progress) options.progress(line);
     };
     const std::string passphrase = trust::normalize_passphrase(options.passphrase);
-    discovery::LookupOptions lookup;
-    lookup.on = options.on;
-    lookup.timeout = options.lookup_timeout;
-    if (!options.initiator_name.empty())
-        lookup.match = [&](const discovery::ServerInfo& info) { return info.name == options.initiator_name; };
-    say("Looking for the initiator on " + options.on.endpoint.interface + " (" + options.on.subnet + ")");
-    const discovery::LookupResult found = discovery::lookup(lookup);
-    say("Found system " + found.system.name + " at " + found.system.address + " using fingerprint " +
-        found.system.fingerprint.substr(0, 12));
+    discovery::ServerInfo initiator;
+    if (!options.initiator_address.empty()) {
+        initiator.address =
+            membership::normalise_member_address(options.initiator_address, transport::kDefaultPeerPort);
+        initiator.fingerprint =
+            transport::fetch_server_fingerprint(initiator.address, membership.credentials(), std::chrono::seconds(5));
+        initiator.name = initiator.address;
+    } else {
+        discovery::LookupOptions lookup;
+        lookup.on = options.on;
+        lookup.timeout = options.lookup_timeout;
+        if (!options.initiator_name.empty())
+            lookup.match = [&](const discovery::ServerInfo& info) { return info.name == options.initiator_name; };
+        say("Looking for the initiator on " + options.on.endpoint.interface + " (" + options.on.subnet + ")");
+        initiator = discovery::lookup(lookup).system;
+    }
+    say("Found system " + initiator.name + " at " + initiator.address + " using fingerprint " +
+        initiator.fingerprint.substr(0, 12));
 
-    const trust::JoinKey key = trust::derive_join_key(passphrase, found.system.fingerprint);
+    const trust::JoinKey key = trust::derive_join_key(passphrase, initiator.fingerprint);
     const transport::TlsCredentials credentials = membership.credentials();
     const JoinIntent intent{options.name, options.version, options.own_address, credentials.certificate_pem,
                             options.services};
     transport::PeerClientOptions client;
     client.credentials = credentials;
-    client.server_fingerprints = {found.system.fingerprint};
+    client.server_fingerprints = {initiator.fingerprint};
     client.request_timeout = options.session_timeout;
     const transport::PeerResponse reply =
-        transport::peer_request(found.system.address, "POST", "/1.0/session/join", seal(key, to_json(intent)), client);
+        transport::peer_request(initiator.address, "POST", "/1.0/session/join", seal(key, to_json(intent)), client);
     nlohmann::json metadata;
     try {
         metadata = api::unwrap(reply.status, reply.body);
     } catch (const Error& error) {
         if (std::string(error.what()) == "Invalid HMAC")
-            throw Error("session_wrong_passphrase", "Wrong passphrase", {{"initiator", found.system.name}});
+            throw Error("session_wrong_passphrase", "Wrong passphrase", {{"initiator", initiator.name}});
         throw;
     }
     trust::FreshnessGuard guard;
@@ -51,7 +61,7 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     try {
         answer = answer_from_json(open_sealed(key, metadata.value("sealed", ""), guard));
     } catch (const Error& error) {
-        throw Error("session_forbidden", "The initiator " + found.system.name +
+        throw Error("session_forbidden", "The initiator " + initiator.name +
                                              " did not prove it knows the passphrase (" + error.what() + ")");
     }
     say("Joining the cluster through " + answer.name);

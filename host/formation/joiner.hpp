@@ -17,6 +17,7 @@ namespace microcloud::host::formation {
 struct JoinerOptions {
     std::string name{};
     std::string initiator_name{};     // match discovery replies by name (empty: the first)
+    std::string initiator_address{};  // "ip" or "ip:port": skip discovery and go there
     discovery::ChosenInterface on{};  // where to look for the initiator
     std::string own_address{};        // this member's TLS address (ip:port)
     std::string passphrase{};

@@ -123,7 +123,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     const bool bootstrap = role == PreseedRole::initiator_bootstrap;
     std::string step = bootstrap ? "bootstrap" : "start the session";
     std::set<std::string> admitted;
-    std::unique_ptr<InitiatorSession> session;
+    std::shared_ptr<InitiatorSession> session;
     try {
         if (bootstrap) {
             say("Bootstrapping the cluster on " + address);
@@ -142,9 +142,9 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
                     return context.membership.issue_token(intent.name).at("token").get<std::string>();
                 },
             .announce_on = chosen};
-        session = std::make_unique<InitiatorSession>(std::move(options));
+        session = std::make_shared<InitiatorSession>(std::move(options));
         context.membership.set_session_handler(
-            [raw = session.get()](const transport::PeerRequest& request) { return raw->handle(request); });
+            [session](const transport::PeerRequest& request) { return session->handle(request); });
         say("Waiting for " + std::to_string(expected.size()) + " system(s) to join (session timeout " +
             std::to_string(preseed.session_timeout.count()) + " s)");
         step = "wait for the systems to join";

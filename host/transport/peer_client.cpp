@@ -126,6 +126,21 @@ TlsStream peer_upgrade(const std::string& address, const std::string& target, co
     return stream;
 }
 
+std::string fetch_server_fingerprint(const std::string& address, const TlsCredentials& credentials,
+                                     std::chrono::milliseconds timeout) {
+    try {
+        TlsStream::connect(address, credentials, {}, timeout);
+    } catch (const Error& error) {
+        // With nothing pinned the handshake completes and the check refuses, naming what it saw.
+        if (error.code() == "peer_untrusted" && error.details().contains("presented") &&
+            error.details()["presented"].is_string() && !error.details()["presented"].get<std::string>().empty())
+            return error.details()["presented"].get<std::string>();
+        throw;
+    }
+    throw Error("peer_bad_response", "The server at " + address + " was accepted with nothing pinned",
+                {{"address", address}});
+}
+
 void bridge(TlsStream& tls, UniqueFd plain) {
     std::vector<char> buffer(kBridgeBuffer);
     try {

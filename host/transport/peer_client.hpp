@@ -34,6 +34,12 @@ PeerResponse peer_request(const std::string& address, const std::string& method,
 TlsStream peer_upgrade(const std::string& address, const std::string& target, const std::string& protocol,
                        const PeerClientOptions& options);
 
+// Connects to "host:port" and returns the fingerprint of the certificate the server presents,
+// trusting nothing (trust on first use: the caller must prove the server's identity another
+// way, e.g. with a passphrase bound to this fingerprint). Throws as peer_request.
+std::string fetch_server_fingerprint(const std::string& address, const TlsCredentials& credentials,
+                                     std::chrono::milliseconds timeout);
+
 // Copies bytes both ways between `tls` and the plain stream socket `plain` until either side
 // ends or fails; then closes both. Blocks the calling thread.
 void bridge(TlsStream& tls, UniqueFd plain);
