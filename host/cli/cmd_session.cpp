@@ -151,7 +151,11 @@ void run_selection(const Invocation& inv, LineReader& in) {
             throw Error("formation_timeout", "The selected systems did not all join within 5 minutes");
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
-    client.post("/1.0/session/stop", {{"reason", "The initiator finished the setup"}});
+    std::cout << "Forming the components ...\n" << std::flush;
+    const nlohmann::json stopped =
+        client.post("/1.0/session/stop", {{"reason", "The initiator finished the setup"}}, std::chrono::minutes(30));
+    for (const auto& step : stopped.value("steps", nlohmann::json::array()))
+        std::cout << "  " << step.get<std::string>() << "\n";
     // Give the leader a moment to hand out the votes, so the table shows the roles that stay.
     for (const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(20);
          std::chrono::steady_clock::now() < settle;) {

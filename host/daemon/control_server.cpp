@@ -98,6 +98,7 @@ void ControlServer::routes() {
                                                              .name = member_.name(),
                                                              .version = kVersion,
                                                              .services = member_.services(),
+                                                             .components = member_.components(),
                                                              .progress = {}};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));

@@ -44,6 +44,27 @@ nlohmann::json Member::plugins() const {
     return out;
 }
 
+nlohmann::json Member::run_hook(const std::string& plugin, const std::string& hook, const nlohmann::json& input) const {
+    const auto fail = [](const std::string& code, const std::string& message) {
+        return nlohmann::json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+    };
+    const auto loaded = registry_.find(plugin);
+    if (!loaded) return fail("plugin_not_found", "Plugin '" + plugin + "' is not loaded on member " + name_);
+    const auto which = plugins::parse_hook(hook);
+    if (!which) return fail("invalid_hook", "Unknown hook '" + hook + "'");
+    nlohmann::json call_input = input;
+    call_input["member"] = {{"name", name_}, {"state_dir", config_.state_dir.string()}};
+    return loaded->call(*which, call_input).to_json();
+}
+
+std::vector<formation::ComponentPlugin> Member::components() const {
+    std::vector<formation::ComponentPlugin> out;
+    for (const auto& record : registry_.records())
+        if (record.state == plugins::PluginState::loaded && record.manifest)
+            out.push_back({record.name, record.manifest->after, record.manifest->config_section});
+    return out;
+}
+
 std::map<std::string, std::string> Member::services() const {
     std::map<std::string, std::string> out;
     for (const auto& record : registry_.records())

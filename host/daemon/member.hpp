@@ -3,6 +3,7 @@
 #pragma once
 
 #include "daemon/daemon_config.hpp"
+#include "formation/components.hpp"
 #include "plugins/host_services.hpp"
 #include "plugins/registry.hpp"
 
@@ -10,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace microcloud::host::daemon {
 
@@ -21,6 +23,11 @@ public:
     nlohmann::json info() const;
     // GET /1.0/plugins: every plugin record, loaded or not.
     nlohmann::json plugins() const;
+    // Runs one hook of a loaded plugin: the HookResult JSON ({"ok", "result"} or {"ok": false,
+    // "error"}); an unknown plugin or hook is an error answer, never an exception.
+    nlohmann::json run_hook(const std::string& plugin, const std::string& hook, const nlohmann::json& input) const;
+    // The loaded plugins as formation sees them: name, `after`, preseed section.
+    std::vector<formation::ComponentPlugin> components() const;
     // The loaded plugins and their versions: what a joiner must match in a trust session.
     std::map<std::string, std::string> services() const;
     // GET /1.0/system: interfaces, disks, default route.

@@ -123,7 +123,7 @@ DiskFilter read_filter(Section s, bool ceph) {
 
 }  // namespace
 
-Preseed parse_preseed(const std::string& yaml_text) {
+Preseed parse_preseed(const std::string& yaml_text, const std::set<std::string>& plugin_sections) {
     Preseed preseed;
     preseed.document = parse_yaml(yaml_text, "preseed");
     if (preseed.document.is_null()) preseed.document = nlohmann::json::object();
@@ -166,6 +166,7 @@ Preseed parse_preseed(const std::string& yaml_text) {
     for (const auto& [value, path] : storage.list("ceph"))
         preseed.ceph_filters.push_back(read_filter(Section(*value, path), true));
     storage.finish();
+    for (const auto& section : plugin_sections) top.section(section);  // the plugin checks it
     top.finish();
     return preseed;
 }

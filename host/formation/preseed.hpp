@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,9 @@ struct Preseed {
 // Parses the YAML text. Every key is checked: an unknown key or a value of the wrong type is
 // Error("invalid_preseed") naming the key path (e.g. systems[1].storage.local.wipe), the value and
 // what is accepted. Durations take seconds (a number) or a Go-style duration ("90s", "10m", "1h").
-Preseed parse_preseed(const std::string& yaml_text);
+// `plugin_sections`: further top-level keys that loaded plugins own (their manifest's
+// config_section); their values are left for the plugin's validate.
+Preseed parse_preseed(const std::string& yaml_text, const std::set<std::string>& plugin_sections = {});
 
 // Where the preseed is applied: this machine's name and addresses, and whether its MicroCloud is
 // already part of a cluster.

@@ -48,6 +48,28 @@ std::string own_address(const Preseed& preseed, const PreseedContext& context,
     return membership::normalise_member_address(preseed.initiator_address, transport::kDefaultPeerPort);
 }
 
+}  // namespace
+
+ComponentRun component_run(const PreseedContext& context, const std::set<std::string>& joining, bool bootstrap,
+                           const nlohmann::json& config, const std::function<void(const std::string&)>& progress) {
+    ComponentRun run;
+    run.members.push_back(context.name);
+    for (const auto& member : context.membership.list())
+        if (member.value("name", "") != context.name) run.members.push_back(member.value("name", ""));
+    run.joining.assign(joining.begin(), joining.end());
+    run.bootstrap = bootstrap;
+    run.plugins = context.components;
+    run.config = config;
+    run.call = [&membership = context.membership](const std::string& member, const std::string& plugin,
+                                                  const std::string& hook, const nlohmann::json& input) {
+        return membership.call_member_hook(member, plugin, hook, input);
+    };
+    run.progress = progress;
+    return run;
+}
+
+namespace {
+
 [[noreturn]] void failed(const std::string& member, const std::string& step, const Error& cause) {
     throw Error(cause.code(), "preseed failed on member " + member + " at step \"" + step + "\": " + cause.what(),
                 {{"member", member}, {"step", step}, {"cause", cause.details()}});
@@ -66,7 +88,10 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         if (context.progress) context.progress(line);
     };
 
-    const Preseed preseed = parse_preseed(yaml_text);
+    std::set<std::string> plugin_sections;
+    for (const auto& plugin : context.components)
+        if (!plugin.config_section.empty()) plugin_sections.insert(plugin.config_section);
+    const Preseed preseed = parse_preseed(yaml_text, plugin_sections);
     LocalContext local{context.name, ipv4_addresses(context.facts), context.membership.clustered()};
     const PreseedRole role = validate_preseed(preseed, local);
     trust::normalize_passphrase(preseed.session_passphrase);  // "Passphrase has to contain exactly four elements"
@@ -123,6 +148,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     const bool bootstrap = role == PreseedRole::initiator_bootstrap;
     std::string step = bootstrap ? "bootstrap" : "start the session";
     std::set<std::string> admitted;
+    nlohmann::json components;
     std::shared_ptr<InitiatorSession> session;
     try {
         if (bootstrap) {
@@ -179,6 +205,8 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
         say("Roles settled: " + std::to_string(voters_wanted) + " voter(s)");
+        step = "form the components";
+        components = run_components(component_run(context, expected, bootstrap, preseed.document, say));
     } catch (const Error& error) {
         context.membership.set_session_handler({});
         if (session) admitted = session->admitted();
@@ -194,7 +222,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         if (bootstrap && context.membership.clustered()) context.membership.abandon();
         failed(context.name, step, error);
     }
-    return {{"plan", plan}, {"steps", steps}, {"members", context.membership.list()}};
+    return {{"plan", plan}, {"steps", steps}, {"components", components}, {"members", context.membership.list()}};
 }
 
 }  // namespace microcloud::host::formation

@@ -6,10 +6,13 @@
 #include "common/version.hpp"
 #include "discovery/interface_choice.hpp"
 #include "formation/joiner.hpp"
+#include "formation/preseed_run.hpp"
 #include "membership/member_file.hpp"
 #include "trust/passphrase.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <utility>
 
 namespace microcloud::host::formation {
 namespace {
@@ -40,8 +43,13 @@ std::string default_ipv4(const nlohmann::json& facts) {
 }  // namespace
 
 SessionControl::SessionControl(membership::Membership& membership, std::string name,
-                               std::map<std::string, std::string> services, std::function<nlohmann::json()> facts)
-    : membership_(membership), name_(std::move(name)), services_(std::move(services)), facts_(std::move(facts)) {}
+                               std::map<std::string, std::string> services, std::vector<ComponentPlugin> components,
+                               std::function<nlohmann::json()> facts)
+    : membership_(membership),
+      name_(std::move(name)),
+      services_(std::move(services)),
+      components_(std::move(components)),
+      facts_(std::move(facts)) {}
 
 SessionControl::~SessionControl() {
     const std::lock_guard lock(mutex_);
@@ -118,9 +126,36 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort) {
     session_->stop(reason.empty() ? "Initiator aborted the setup" : reason);
     const std::set<std::string> admitted = session_->admitted();
     session_.reset();
-    if (abort && bootstrapped_ && admitted.empty()) membership_.abandon();
-    bootstrapped_ = false;
-    return {{"stopped", true}, {"admitted", admitted}};
+    const bool bootstrapped = std::exchange(bootstrapped_, false);
+    if (abort) {
+        if (bootstrapped && admitted.empty()) membership_.abandon();
+        return {{"stopped", true}, {"admitted", admitted}};
+    }
+    nlohmann::json steps = nlohmann::json::array();
+    try {
+        const PreseedContext context{.membership = membership_,
+                                     .facts = facts_(),
+                                     .name = name_,
+                                     .version = kVersion,
+                                     .services = services_,
+                                     .components = components_,
+                                     .progress = {}};
+        const nlohmann::json components =
+            run_components(component_run(context, admitted, bootstrapped, nlohmann::json::object(),
+                                         [&steps](const std::string& line) { steps.push_back(line); }));
+        return {{"stopped", true}, {"admitted", admitted}, {"components", components}, {"steps", steps}};
+    } catch (const Error& error) {
+        spdlog::warn("forming the components failed: {}; removing the systems of this session", error.what());
+        for (const auto& name : admitted) {
+            try {
+                membership_.remove(name, true);
+            } catch (const std::exception& undo) {
+                spdlog::warn("rollback: cannot remove {}: {}", name, undo.what());
+            }
+        }
+        if (bootstrapped) membership_.abandon();
+        throw;
+    }
 }
 
 nlohmann::json SessionControl::join(const nlohmann::json& request) {

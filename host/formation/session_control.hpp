@@ -3,6 +3,7 @@
 // joiner's side behind `microcloud join`.
 #pragma once
 
+#include "formation/components.hpp"
 #include "formation/initiator_session.hpp"
 #include "membership/membership.hpp"
 
@@ -25,7 +26,7 @@ struct SessionStart {
 class SessionControl {
 public:
     SessionControl(membership::Membership& membership, std::string name, std::map<std::string, std::string> services,
-                   std::function<nlohmann::json()> facts);
+                   std::vector<ComponentPlugin> components, std::function<nlohmann::json()> facts);
     ~SessionControl();  // stops a running session
 
     // Starts a session (bootstrapping first for init). Returns {"passphrase", "fingerprint" (12 hex
@@ -37,8 +38,10 @@ public:
     nlohmann::json status() const;
     // Admits the named waiting joiners; returns {"admitted": [...]}.
     nlohmann::json select(const std::set<std::string>& names);
-    // Ends the session. With `abort` after an init that admitted nobody, the bootstrapped cluster is
-    // forgotten again. Joiners still waiting get `reason`.
+    // Ends the session. Without `abort`, the admitted systems then join the components (see
+    // components.hpp); if that fails they are removed again (and an init's cluster forgotten).
+    // With `abort` after an init that admitted nobody, the bootstrapped cluster is forgotten.
+    // Joiners still waiting get `reason`.
     nlohmann::json stop(const std::string& reason, bool abort);
 
     // The joiner's side (`microcloud join`): passphrase, where to look, this member's address.
@@ -49,6 +52,7 @@ private:
     membership::Membership& membership_;
     std::string name_;
     std::map<std::string, std::string> services_;
+    std::vector<ComponentPlugin> components_;
     std::function<nlohmann::json()> facts_;
     mutable std::mutex mutex_;
     std::shared_ptr<InitiatorSession> session_{};

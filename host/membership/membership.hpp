@@ -76,6 +76,15 @@ public:
     // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
     // did not answer).
     nlohmann::json cluster_status();
+    // What POST /1.0/plugins/hook runs for a trusted peer: a hook of a local plugin, answering
+    // the HookResult JSON. Set before resume().
+    void set_hook_runner(
+        std::function<nlohmann::json(const std::string& plugin, const std::string& hook, const nlohmann::json& input)>
+            runner);
+    // Runs a plugin hook on the named member: this one directly, another over mTLS. Throws when the
+    // member is unknown or cannot be reached.
+    nlohmann::json call_member_hook(const std::string& member, const std::string& plugin, const std::string& hook,
+                                    const nlohmann::json& input);
     // Forgets the cluster on this member only (the undo of a bootstrap in a failed formation).
     void abandon();
 
@@ -123,6 +132,7 @@ private:
     std::mutex leave_mutex_;
     std::condition_variable_any leave_wake_;
     std::function<nlohmann::json()> local_status_{};
+    std::function<nlohmann::json(const std::string&, const std::string&, const nlohmann::json&)> hook_runner_{};
     std::mutex session_mutex_;
     transport::PeerHandler session_handler_{};
     std::jthread leaver_;

@@ -44,6 +44,32 @@ void Membership::set_local_status(std::function<nlohmann::json()> local_status) 
     local_status_ = std::move(local_status);
 }
 
+void Membership::set_hook_runner(
+    std::function<nlohmann::json(const std::string&, const std::string&, const nlohmann::json&)> runner) {
+    hook_runner_ = std::move(runner);
+}
+
+nlohmann::json Membership::call_member_hook(const std::string& member, const std::string& plugin,
+                                            const std::string& hook, const nlohmann::json& input) {
+    if (member == options_.member_name) {
+        if (!hook_runner_) throw Error("plugin_not_found", "This member runs no plugins");
+        return hook_runner_(plugin, hook, input);
+    }
+    std::string address;
+    {
+        const std::lock_guard lock(mutex_);
+        const auto found = store().find_member(member);
+        if (!found) throw Error("member_not_found", "No member named \"" + member + "\"", {{"member", member}});
+        address = found->address;
+    }
+    transport::PeerClientOptions options = client_options();
+    options.request_timeout = std::chrono::minutes(10);  // a component join may take minutes
+    const auto reply =
+        transport::peer_request(address, "POST", "/1.0/plugins/hook",
+                                nlohmann::json{{"plugin", plugin}, {"hook", hook}, {"input", input}}.dump(), options);
+    return api::unwrap(reply.status, reply.body);
+}
+
 nlohmann::json Membership::cluster_status() {
     const nlohmann::json members = list();
     transport::PeerClientOptions options = client_options();

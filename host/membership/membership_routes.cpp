@@ -43,6 +43,13 @@ void Membership::register_routes(Runtime& rt) {
     server.route("GET", "/1.0/status/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
         return ok(local_status_ ? local_status_() : nlohmann::json::object());
     });
+    server.route("POST", "/1.0/plugins/hook", transport::Access::trusted,
+                 [this](const transport::PeerRequest& request) {
+                     const nlohmann::json body = parse_body(request);
+                     if (!hook_runner_) throw Error("plugin_not_found", "This member runs no plugins");
+                     return ok(hook_runner_(text_field(body, "plugin"), text_field(body, "hook"),
+                                            body.value("input", nlohmann::json::object())));
+                 });
     server.route("POST", "/1.0/cluster/join", transport::Access::open,
                  [this, &rt](const transport::PeerRequest& request) { return admit(rt, request); });
     server.route("POST", "/1.0/session/join", transport::Access::open, [this](const transport::PeerRequest& request) {

@@ -1,0 +1,260 @@
+// host/formation/components.cpp - discover, validate, join in waves, configure; teardown on failure.
+#include "formation/components.hpp"
+
+#include "common/error.hpp"
+#include "formation/component_order.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <map>
+#include <mutex>
+
+namespace microcloud::host::formation {
+namespace {
+
+struct Joined {
+    std::string plugin;
+    std::string member;
+};
+
+// A hook's failure, carrying where it happened.
+struct HookFailure {
+    std::string member, plugin, step, code, message;
+};
+
+class Orchestrator {
+public:
+    explicit Orchestrator(const ComponentRun& run) : run_(run) {}
+
+    nlohmann::json go() {
+        const std::vector<ComponentPlugin> taking_part = validate(discover());
+        std::map<std::string, std::vector<std::string>> after;
+        for (const auto& plugin : taking_part) after[plugin.name] = plugin.after;
+        const auto waves = plan_waves(after);
+        report_["waves"] = waves;
+        try {
+            for (const auto& wave : waves) run_wave(wave);
+            for (const auto& wave : waves)
+                for (const auto& name : wave) configure(name);
+        } catch (const HookFailure& failure) {
+            rollback();
+            throw Error("component_failed",
+                        "Plugin " + failure.plugin + " failed on member " + failure.member + " at step \"" +
+                            failure.step + "\": " + failure.message,
+                        {{"member", failure.member},
+                         {"plugin", failure.plugin},
+                         {"step", failure.step},
+                         {"cause_code", failure.code}});
+        }
+        for (const auto& plugin : taking_part) report_["plugins"][plugin.name]["state"] = "formed";
+        return report_;
+    }
+
+private:
+    void say(const std::string& line) {
+        if (run_.progress) run_.progress(line);
+    }
+
+    const std::string& leader() const { return run_.members.front(); }
+
+    nlohmann::json config_of(const ComponentPlugin& plugin) const {
+        if (plugin.config_section.empty() || !run_.config.contains(plugin.config_section))
+            return nlohmann::json::object();
+        return run_.config.at(plugin.config_section);
+    }
+
+    nlohmann::json plan_for(const ComponentPlugin& plugin) const {
+        return {{"members", run_.members},
+                {"joining", run_.joining},
+                {"bootstrap", run_.bootstrap},
+                {"config", config_of(plugin)},
+                {"preseed", run_.config}};
+    }
+
+    // A hook's answer; a member that cannot be reached answers {"ok": false, code "unreachable"}.
+    nlohmann::json ask(const std::string& member, const std::string& plugin, const std::string& hook,
+                       const nlohmann::json& input) const {
+        try {
+            return run_.call(member, plugin, hook, input);
+        } catch (const std::exception& error) {
+            return {{"ok", false}, {"error", {{"code", "unreachable"}, {"message", error.what()}}}};
+        }
+    }
+
+    // Calls a hook; returns the result or throws HookFailure.
+    nlohmann::json call(const std::string& member, const std::string& plugin, const std::string& step,
+                        const std::string& hook, const nlohmann::json& input) {
+        const nlohmann::json answer = ask(member, plugin, hook, input);
+        if (answer.value("ok", false)) return answer.value("result", nlohmann::json());
+        const nlohmann::json error = answer.value("error", nlohmann::json::object());
+        throw HookFailure{member, plugin, step, error.value("code", "plugin_error"), error.value("message", "")};
+    }
+
+    // Every member's discovery report for every plugin: plugin -> member -> report.
+    std::map<std::string, nlohmann::json> discover() {
+        say("Collecting every member's discovery reports");
+        std::map<std::string, nlohmann::json> reports;
+        std::vector<std::future<std::pair<std::string, nlohmann::json>>> asked;
+        for (const auto& member : run_.members)
+            asked.push_back(std::async(std::launch::async, [this, member] {
+                nlohmann::json all = nlohmann::json::object();
+                for (const auto& plugin : run_.plugins) {
+                    all[plugin.name] = ask(member, plugin.name, "discover", nlohmann::json::object());
+                }
+                return std::pair{member, all};
+            }));
+        for (auto& answer : asked) {
+            auto [member, all] = answer.get();
+            for (const auto& [plugin, report] : all.items()) reports[plugin][member] = report;
+        }
+        return reports;
+    }
+
+    std::vector<ComponentPlugin> validate(const std::map<std::string, nlohmann::json>& reports) {
+        std::vector<ComponentPlugin> taking_part;
+        for (const auto& plugin : run_.plugins) {
+            nlohmann::json input = plan_for(plugin);
+            input["discovery"] = reports.contains(plugin.name) ? reports.at(plugin.name) : nlohmann::json::object();
+            const nlohmann::json answer = ask(leader(), plugin.name, "validate", input);
+            if (!answer.value("ok", false)) {
+                const nlohmann::json error = answer.value("error", nlohmann::json::object());
+                const std::string code = error.value("code", "");
+                if (code == "not_implemented" || code == "unsupported") {
+                    report_["plugins"][plugin.name] = {{"state", "skipped"}, {"reason", error.value("message", code)}};
+                    say("Plugin " + plugin.name + " takes no part: " + error.value("message", code));
+                    continue;
+                }
+                throw Error(
+                    "component_failed",
+                    "Plugin " + plugin.name + " failed on member " + leader() +
+                        " at step \"validate\": " + error.value("message", ""),
+                    {{"member", leader()}, {"plugin", plugin.name}, {"step", "validate"}, {"cause_code", code}});
+            }
+            for (const auto& problem : answer.value("result", nlohmann::json::array())) {
+                if (problem.value("severity", "error") != "error") {
+                    say("Plugin " + plugin.name + " warns: " + problem.value("message", ""));
+                    continue;
+                }
+                throw Error("invalid_plan",
+                            plugin.name + ": " + problem.value("message", "") +
+                                (problem.contains("field") ? " (field " + problem.value("field", "") + ")" : ""),
+                            {{"plugin", plugin.name}, {"field", problem.value("field", "")}});
+            }
+            say("Plugin " + plugin.name + " validated the plan");
+            taking_part.push_back(plugin);
+        }
+        return taking_part;
+    }
+
+    const ComponentPlugin& plugin(const std::string& name) const {
+        for (const auto& p : run_.plugins)
+            if (p.name == name) return p;
+        throw Error("internal_error", "unknown plugin " + name);
+    }
+
+    void record(const std::string& plugin, const std::string& member) {
+        const std::lock_guard lock(mutex_);
+        joined_.push_back({plugin, member});
+        report_["plugins"][plugin]["joined"].push_back(member);
+    }
+
+    // One plugin: bootstrap on the leader, then tokens and joins for the joining members in parallel.
+    void form(const std::string& name) {
+        const ComponentPlugin& p = plugin(name);
+        nlohmann::json input = plan_for(p);
+        {
+            const std::lock_guard lock(mutex_);
+            input["published"] = published_;
+        }
+        if (run_.bootstrap) {
+            say("Bootstrapping " + name + " on " + leader());
+            nlohmann::json bootstrap = input;
+            bootstrap["bootstrap"] = true;
+            const nlohmann::json result = call(leader(), name, "bootstrap", "join", bootstrap);
+            record(name, leader());
+            const std::lock_guard lock(mutex_);
+            published_[name] = result;
+        }
+        std::vector<std::future<void>> joins;
+        for (const auto& member : run_.joining) {
+            if (member == leader()) continue;
+            joins.push_back(std::async(std::launch::async, [this, name, member, input] {
+                nlohmann::json join = input;
+                join["bootstrap"] = false;
+                const nlohmann::json token = ask(leader(), name, "issue_token", {{"name", member}});
+                if (token.value("ok", false)) {
+                    join["token"] = token.value("result", nlohmann::json());
+                } else if (token["error"].value("code", "") != "unsupported") {
+                    throw HookFailure{leader(), name, "issue a token for " + member, token["error"].value("code", ""),
+                                      token["error"].value("message", "")};
+                }
+                say("Joining " + member + " to " + name);
+                call(member, name, "join", "join", join);
+                record(name, member);
+            }));
+        }
+        std::optional<HookFailure> first;
+        for (auto& join : joins) {
+            try {
+                join.get();
+            } catch (const HookFailure& failure) {
+                if (!first) first = failure;
+            }
+        }
+        if (first) throw *first;
+    }
+
+    void run_wave(const std::vector<std::string>& wave) {
+        std::vector<std::future<void>> running;
+        for (const auto& name : wave) running.push_back(std::async(std::launch::async, [this, name] { form(name); }));
+        std::optional<HookFailure> first;
+        for (auto& plugin : running) {
+            try {
+                plugin.get();
+            } catch (const HookFailure& failure) {
+                if (!first) first = failure;
+            }
+        }
+        if (first) throw *first;
+    }
+
+    void configure(const std::string& name) {
+        nlohmann::json input = plan_for(plugin(name));
+        input["published"] = published_;
+        const nlohmann::json answer = ask(leader(), name, "configure", input);
+        if (answer.value("ok", false)) {
+            published_[name + ".configure"] = answer.value("result", nlohmann::json());
+            say("Plugin " + name + " configured the cluster");
+            return;
+        }
+        const nlohmann::json error = answer.value("error", nlohmann::json::object());
+        if (error.value("code", "") == "unsupported") return;  // an optional hook it does not have
+        throw HookFailure{leader(), name, "configure", error.value("code", ""), error.value("message", "")};
+    }
+
+    void rollback() {
+        for (auto it = joined_.rbegin(); it != joined_.rend(); ++it) {
+            say("Rolling back: " + it->plugin + " on " + it->member);
+            const nlohmann::json answer =
+                ask(it->member, it->plugin, "teardown", {{"force", true}, {"rollback", true}});
+            if (!answer.value("ok", false))
+                spdlog::warn("rollback: teardown of {} on {} failed: {}", it->plugin, it->member, answer.dump());
+        }
+    }
+
+    const ComponentRun& run_;
+    std::mutex mutex_;
+    std::vector<Joined> joined_;
+    nlohmann::json published_ = nlohmann::json::object();
+    nlohmann::json report_ = {{"plugins", nlohmann::json::object()}};
+};
+
+}  // namespace
+
+nlohmann::json run_components(const ComponentRun& run) {
+    if (run.members.empty()) throw Error("invalid_plan", "No members to form components on");
+    return Orchestrator(run).go();
+}
+
+}  // namespace microcloud::host::formation

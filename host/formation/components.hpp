@@ -1,0 +1,44 @@
+// host/formation/components.hpp - forming the component clusters once the members trust each
+// other: every member's plugins discover, each plugin validates the plan on the initiator, then in
+// wave order (component_order.hpp) the first member bootstraps each component, current members
+// issue tokens and the new members join in parallel, and each plugin configures the cluster. A
+// failure tears down, in reverse, every join this run made, and names the member, plugin and step.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace microcloud::host::formation {
+
+struct ComponentPlugin {
+    std::string name{};
+    std::vector<std::string> after{};
+    std::string config_section{};  // the preseed section handed to it ("" when none)
+};
+
+// Calls `hook` of `plugin` on `member` and returns the HookResult JSON ({"ok": true, "result": ...}
+// or {"ok": false, "error": {"code", "message", "details"}}). Throws only when the member cannot be
+// reached.
+using HookCall = std::function<nlohmann::json(const std::string& member, const std::string& plugin,
+                                              const std::string& hook, const nlohmann::json& input)>;
+
+struct ComponentRun {
+    std::vector<std::string> members{};                // every member; the first one leads (the initiator)
+    std::vector<std::string> joining{};                // the members that join in this run
+    bool bootstrap = false;                            // the first member bootstraps each component
+    std::vector<ComponentPlugin> plugins{};            // the plugins loaded on the initiator
+    nlohmann::json config = nlohmann::json::object();  // the preseed document
+    HookCall call{};
+    std::function<void(const std::string&)> progress{};
+};
+
+// Returns {"plugins": {name: {"state": "formed"|"skipped", "reason"?, "joined": [members]}},
+// "waves": [[names]]}. A plugin whose validate answers not_implemented takes no part (skipped, with
+// the reason). Errors: Error("invalid_plan") for a problem a plugin found (naming plugin and field),
+// Error("component_failed") for a failed hook (naming member, plugin and step, after the rollback).
+nlohmann::json run_components(const ComponentRun& run);
+
+}  // namespace microcloud::host::formation

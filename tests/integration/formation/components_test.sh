@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# tests/integration/formation/components_test.sh - the component steps of formation with real
+# daemons and a real plugin (the recorder test plugin, loaded by every member): a preseed whose
+# recorder join fails on m3 names member, plugin and step, tears down what it had joined (m1, m2)
+# and leaves every machine outside a cluster; the same preseed without the failure bootstraps the
+# recorder on m1, joins m2 and m3 with tokens m1 issued, and configures once.
+# Usage: components_test.sh BUILD_DIR PLUGIN_DIR    Exit 0: passed; 77: skipped.
+source "$(dirname "$0")/../../lib/testlib.sh"
+build=${1:?usage: components_test.sh BUILD_DIR PLUGIN_DIR}
+plugins=${2:?usage: components_test.sh BUILD_DIR PLUGIN_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+lab_tool=$(cd "$here/../../.." && pwd)/scripts/lab
+export MICROCLOUD_LAB_ROOT=$TEST_TMP/labs
+name=cmp$$
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: the lab needs root" >&2; exit 77; }
+for tool in ip losetup nsenter unshare jq; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
+done
+[ -f "$plugins/recorder/recorder.so" ] || fail "$plugins/recorder/recorder.so is missing: build microcloud-plugin-recorder"
+
+lab() { "$lab_tool" --name "$name" "$@"; }
+lab_down() { lab down >/dev/null 2>&1 || true; }
+on_exit lab_down
+mc() { local m=$1; shift; lab exec "m$m" -- microcloud "$@"; }
+
+lab up --members 3 --disks 0 --build-dir "$build" --microcloudd-arg "--plugin-dir=$plugins" >/dev/null || fail "lab up"
+status=$(lab status --format json)
+subnet=$(jq -r .subnet <<<"$status")
+state() { jq -r ".members[$(($1 - 1))].state_dir" <<<"$status"; }
+log_of() { cat "$(state "$1")/recorder.log" 2>/dev/null || true; }
+mc 1 plugin list --format json | jq -e '.[] | select(.name == "recorder") | .state == "loaded"' >/dev/null ||
+  fail "the recorder plugin did not load: $(mc 1 plugin list)"
+
+write_preseed() {  # write_preseed FILE [FAIL_ON]
+  { echo "initiator: m1"; echo "lookup_subnet: $subnet"; echo "session_passphrase: a b c d"
+    echo "session_timeout: 60s"; echo "systems:"; for m in m1 m2 m3; do echo "- name: $m"; done
+    [ -z "${2:-}" ] || { echo "recorder:"; echo "  fail_join_on: $2"; }; } >"$1"
+}
+run_all() {  # run_all FILE: preseed on m1..m3 at once; leaves outputs in $TEST_TMP/out-mN
+  local m pids=()
+  for m in 1 2 3; do
+    (set +e; mc "$m" preseed <"$1" >"$TEST_TMP/out-m$m" 2>&1; echo $? >"$TEST_TMP/rc-m$m") &
+    pids+=($!)
+  done
+  for m in "${pids[@]}"; do wait "$m" || true; done
+  for m in 1 2 3; do [ -s "$TEST_TMP/rc-m$m" ] || fail "preseed on m$m left no exit status"; done
+}
+
+# ---- a component join fails on m3: rollback ---------------------------------------------------------
+write_preseed "$TEST_TMP/fail.yaml" m3
+run_all "$TEST_TMP/fail.yaml"
+[ "$(cat "$TEST_TMP/rc-m1")" != 0 ] || fail "the initiator succeeded although recorder failed on m3"
+out=$(cat "$TEST_TMP/out-m1")
+echo "initiator: $out"
+expect_contains "$out" "Plugin recorder failed on member m3 at step \"join\"" "the failure names plugin, member and step"
+for m in 1 2; do
+  log_of "$m" | jq -s -e 'map(.hook) | index("join") < index("teardown")' >/dev/null ||
+    fail "m$m: recorder was not torn down after its join: $(log_of "$m")"
+done
+log_of 3 | jq -s -e 'map(.hook) | (index("join-failed") != null) and (index("teardown") == null)' >/dev/null ||
+  fail "m3's log: $(log_of 3)"
+for _ in $(seq 50); do mc 2 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+for m in 1 2 3; do
+  out=$(mc "$m" cluster list 2>&1) && fail "m$m is still clustered after the rollback: $out"
+done
+pass "a failed component join rolled back the components and the membership on every machine"
+
+# ---- the same without the failure ----------------------------------------------------------------------
+for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
+write_preseed "$TEST_TMP/ok.yaml"
+run_all "$TEST_TMP/ok.yaml"
+for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m: $(cat "$TEST_TMP/out-m$m")"; done
+log_of 1 | jq -s -e '[.[] | select(.hook == "join")] == [{"bootstrap": true, "hook": "join", "member": "m1"}]' >/dev/null ||
+  fail "m1 did not bootstrap the recorder once: $(log_of 1)"
+log_of 1 | jq -s -e '[.[] | select(.hook == "configure")] | length == 1' >/dev/null || fail "configure did not run once on m1"
+for m in 2 3; do
+  log_of "$m" | jq -s -e "[.[] | select(.hook == \"join\")] | length == 1 and .[0].token == \"recorder-token-m$m\" and (.[0].bootstrap | not)" >/dev/null ||
+    fail "m$m did not join with the token m1 issued: $(log_of "$m")"
+done
+mc 1 cluster list --format json | jq -e 'length == 3 and all(.status == "ONLINE")' >/dev/null || fail "3 ONLINE members"
+pass "recorder bootstrapped on m1, m2 and m3 joined with m1's tokens, configured once"

@@ -1,0 +1,53 @@
+// tests/integration/formation/recorder/recorder.cpp - a test plugin for the component steps of
+// formation: every hook appends one JSON line to <member state dir>/recorder.log (hook, member,
+// bootstrap, token); its join fails on the member its preseed section names in fail_join_on.
+#include <microcloud/sdk/plugin.hpp>
+
+#include <fstream>
+
+namespace {
+
+using microcloud::sdk::Context;
+using microcloud::sdk::Json;
+
+class Recorder : public microcloud::sdk::Plugin {
+public:
+    explicit Recorder(const Json&) {}
+
+    Json discover(Context& ctx) override { return note(ctx, "discover", {{"present", true}}); }
+    Json validate(Context& ctx) override {
+        note(ctx, "validate", {});
+        return Json::array();
+    }
+    Json join(Context& ctx) override {
+        const Json& input = ctx.input();
+        const std::string fail_on = input.value("config", Json::object()).value("fail_join_on", std::string());
+        if (!fail_on.empty() && fail_on == member(ctx)) {
+            note(ctx, "join-failed", {});
+            throw microcloud::sdk::Error("recorder_join_failed", "recorder was told to fail on " + fail_on);
+        }
+        return note(ctx, "join", {{"bootstrap", input.value("bootstrap", false)}});
+    }
+    Json teardown(Context& ctx) override { return note(ctx, "teardown", {}); }
+    Json issue_token(Context& ctx) { return "recorder-token-" + ctx.input().value("name", std::string()); }
+    Json configure(Context& ctx) { return note(ctx, "configure", {}); }
+
+private:
+    static std::string member(Context& ctx) {
+        return ctx.input().value("member", Json::object()).value("name", std::string());
+    }
+    // Appends {"hook", "member", "token"?, ...extra} to the log and returns it.
+    static Json note(Context& ctx, const std::string& hook, Json extra) {
+        const Json& input = ctx.input();
+        extra["hook"] = hook;
+        extra["member"] = member(ctx);
+        if (input.contains("token")) extra["token"] = input["token"];
+        const std::string dir = input.value("member", Json::object()).value("state_dir", std::string("."));
+        std::ofstream(dir + "/recorder.log", std::ios::app) << extra.dump() << "\n";
+        return extra;
+    }
+};
+
+}  // namespace
+
+MICROCLOUD_PLUGIN(Recorder, "org.microcloud.test.recorder", "1.0.0")

@@ -1,0 +1,142 @@
+// tests/unit/formation/components_test.cpp - the component orchestration against a scripted
+// HookCall (fake plugins on fake members): wave order, skipped plugins, validation problems,
+// bootstrap then parallel joins with tokens, configure, and the rollback after a failed join.
+#include "formation/components.hpp"
+#include "formation/component_order.hpp"
+
+#include "common/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace microcloud::host::formation {
+namespace {
+
+TEST(ComponentOrder, WavesFollowAfter) {
+    const auto waves = plan_waves({{"lxd", {"ovn", "ceph", "fan"}}, {"ovn", {}}, {"ceph", {}}});
+    ASSERT_EQ(waves.size(), 2u);
+    EXPECT_EQ(waves[0], (std::vector<std::string>{"ceph", "ovn"}));
+    EXPECT_EQ(waves[1], (std::vector<std::string>{"lxd"}));
+}
+
+TEST(ComponentOrder, CycleIsNamed) {
+    try {
+        plan_waves({{"a", {"b"}}, {"b", {"a"}}, {"c", {}}});
+        FAIL() << "accepted a cycle";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), "invalid_plugin_order");
+        EXPECT_NE(std::string(error.what()).find("a, b"), std::string::npos) << error.what();
+    }
+}
+
+// Fake members and plugins: records every call; answers as scripted.
+struct Fake {
+    std::mutex mutex;
+    std::vector<std::string> log;           // "member plugin hook"
+    std::set<std::string> not_implemented;  // plugins whose validate says not_implemented
+    std::string fail_join_on;               // "member plugin" whose join fails
+    nlohmann::json problems = nlohmann::json::array();
+
+    HookCall call() {
+        return [this](const std::string& member, const std::string& plugin, const std::string& hook,
+                      const nlohmann::json& input) -> nlohmann::json {
+            {
+                const std::lock_guard lock(mutex);
+                log.push_back(member + " " + plugin + " " + hook);
+            }
+            const auto fail = [](const std::string& code, const std::string& message) {
+                return nlohmann::json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+            };
+            if (hook == "validate" && not_implemented.contains(plugin)) return fail("not_implemented", "not yet");
+            if (hook == "validate")
+                return {{"ok", true}, {"result", plugin == "ceph" ? problems : nlohmann::json::array()}};
+            if (hook == "issue_token") return {{"ok", true}, {"result", plugin + "-token-" + input.value("name", "")}};
+            if (hook == "join" && fail_join_on == member + " " + plugin) return fail("join_failed", "disk busy");
+            if (hook == "join" && !input.value("bootstrap", false) &&
+                input.value("token", "") != plugin + "-token-" + member)
+                return fail("bad_token", "wrong token " + input.value("token", std::string()));
+            if (hook == "join" && plugin == "lxd" && !input["published"].contains("ovn"))
+                return fail("order", "lxd joined before ovn published");
+            if (hook == "configure" && plugin == "ovn") return fail("unsupported", "no configure");
+            return {{"ok", true}, {"result", {{"member", member}}}};
+        };
+    }
+    bool called(const std::string& line) { return std::find(log.begin(), log.end(), line) != log.end(); }
+    std::size_t index(const std::string& line) {
+        return static_cast<std::size_t>(std::find(log.begin(), log.end(), line) - log.begin());
+    }
+};
+
+ComponentRun make_run(Fake& fake) {
+    ComponentRun run;
+    run.members = {"m1", "m2", "m3"};
+    run.joining = {"m2", "m3"};
+    run.bootstrap = true;
+    run.plugins = {{"lxd", {"ovn", "ceph"}, "lxd"}, {"ovn", {}, "ovn"}, {"ceph", {}, "ceph"}};
+    run.call = fake.call();
+    return run;
+}
+
+TEST(Components, BootstrapThenJoinsInWaveOrder) {
+    Fake fake;
+    const nlohmann::json report = run_components(make_run(fake));
+    for (const std::string plugin : {"lxd", "ovn", "ceph"}) {
+        EXPECT_EQ(report["plugins"][plugin]["state"], "formed") << report.dump();
+        EXPECT_TRUE(fake.called("m1 " + plugin + " join"));
+        EXPECT_TRUE(fake.called("m2 " + plugin + " join"));
+        EXPECT_TRUE(fake.called("m3 " + plugin + " join"));
+        EXPECT_TRUE(fake.called("m1 " + plugin + " configure"));
+        EXPECT_TRUE(fake.called("m3 " + plugin + " discover"));
+    }
+    EXPECT_GT(fake.index("m1 lxd join"), fake.index("m3 ovn join"));
+    EXPECT_GT(fake.index("m1 lxd join"), fake.index("m3 ceph join"));
+    EXPECT_FALSE(fake.called("m1 lxd teardown"));
+}
+
+TEST(Components, NotImplementedPluginTakesNoPart) {
+    Fake fake;
+    fake.not_implemented = {"lxd", "ovn", "ceph"};
+    const nlohmann::json report = run_components(make_run(fake));
+    EXPECT_EQ(report["plugins"]["lxd"]["state"], "skipped");
+    EXPECT_FALSE(fake.called("m1 lxd join"));
+}
+
+TEST(Components, ValidationProblemStopsBeforeAnyChange) {
+    Fake fake;
+    fake.problems = {{{"field", "ceph.public_network"}, {"message", "no such subnet here"}, {"severity", "error"}}};
+    try {
+        run_components(make_run(fake));
+        FAIL() << "accepted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), "invalid_plan");
+        EXPECT_NE(std::string(error.what()).find("ceph: no such subnet here"), std::string::npos);
+    }
+    for (const auto& line : fake.log) EXPECT_EQ(line.find(" join"), std::string::npos) << line;
+}
+
+TEST(Components, FailedJoinRollsBackInReverseAndNamesMemberPluginStep) {
+    Fake fake;
+    fake.fail_join_on = "m3 lxd";
+    try {
+        run_components(make_run(fake));
+        FAIL() << "accepted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), "component_failed");
+        EXPECT_EQ(error.details()["member"], "m3");
+        EXPECT_EQ(error.details()["plugin"], "lxd");
+        EXPECT_EQ(error.details()["step"], "join");
+        EXPECT_NE(std::string(error.what()).find("disk busy"), std::string::npos);
+    }
+    // Everything joined was torn down, lxd (the later wave) before ovn and ceph.
+    for (const std::string member : {"m1", "m2"}) EXPECT_TRUE(fake.called(member + " lxd teardown"));
+    EXPECT_FALSE(fake.called("m3 lxd teardown"));
+    for (const std::string member : {"m1", "m2", "m3"}) {
+        EXPECT_TRUE(fake.called(member + " ovn teardown"));
+        EXPECT_LT(fake.index("m1 lxd teardown"), fake.index(member + " ovn teardown"));
+    }
+}
+
+}  // namespace
+}  // namespace microcloud::host::formation
