@@ -7,27 +7,12 @@
 # (a stand-by takes its vote).
 # Usage: cluster_test.sh BUILD_DIR    Exit 0: passed; 77: skipped (not root or tools missing).
 source "$(dirname "$0")/../../lib/testlib.sh"
+source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: cluster_test.sh BUILD_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-lab_tool=$(cd "$here/../../.." && pwd)/scripts/lab
-export MICROCLOUD_LAB_ROOT=$TEST_TMP/labs
-name=clt$$
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: the lab needs root" >&2; exit 77; }
-for tool in ip losetup nsenter unshare jq curl openssl ss; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
-[ -x "$build/bin/microcloudd" ] || fail "$build/bin/microcloudd is missing: build the microcloudd target"
-
-lab() { "$lab_tool" --name "$name" "$@"; }
-lab_down() { lab down >/dev/null 2>&1 || true; }
-on_exit lab_down
-mc() { local m=$1; shift; lab exec "m$m" -- microcloud "$@"; }
-now_ms() { date +%s%3N; }
+lab_test_setup clt "$build" curl openssl ss
 
 lab up --members 5 --disks 0 --build-dir "$build" >/dev/null || fail "lab up --members 5"
-status=$(lab status --format json)
-addr() { jq -r ".members[$(($1 - 1))].address" <<<"$status"; }
+lab_status
 
 # wait_list M SECONDS JQ: polls `cluster list` on member M until JQ holds for its JSON.
 wait_list() {

@@ -6,28 +6,16 @@
 # recorder on m1, joins m2 and m3 with tokens m1 issued, and configures once.
 # Usage: components_test.sh BUILD_DIR PLUGIN_DIR    Exit 0: passed; 77: skipped.
 source "$(dirname "$0")/../../lib/testlib.sh"
+source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: components_test.sh BUILD_DIR PLUGIN_DIR}
 plugins=${2:?usage: components_test.sh BUILD_DIR PLUGIN_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-lab_tool=$(cd "$here/../../.." && pwd)/scripts/lab
-export MICROCLOUD_LAB_ROOT=$TEST_TMP/labs
-name=cmp$$
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: the lab needs root" >&2; exit 77; }
-for tool in ip losetup nsenter unshare jq; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
+lab_test_setup cmp "$build"
 [ -f "$plugins/recorder/recorder.so" ] || fail "$plugins/recorder/recorder.so is missing: build microcloud-plugin-recorder"
 
-lab() { "$lab_tool" --name "$name" "$@"; }
-lab_down() { lab down >/dev/null 2>&1 || true; }
-on_exit lab_down
-mc() { local m=$1; shift; lab exec "m$m" -- microcloud "$@"; }
-
 lab up --members 3 --disks 0 --build-dir "$build" --microcloudd-arg "--plugin-dir=$plugins" >/dev/null || fail "lab up"
-status=$(lab status --format json)
-subnet=$(jq -r .subnet <<<"$status")
-state() { jq -r ".members[$(($1 - 1))].state_dir" <<<"$status"; }
+lab_status
+subnet=$(lab_subnet)
+state() { jq -r ".members[$(($1 - 1))].state_dir" <<<"$LAB_TEST_STATUS"; }
 log_of() { cat "$(state "$1")/recorder.log" 2>/dev/null || true; }
 mc 1 plugin list --format json | jq -e '.[] | select(.name == "recorder") | .state == "loaded"' >/dev/null ||
   fail "the recorder plugin did not load: $(mc 1 plugin list)"

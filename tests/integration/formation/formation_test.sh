@@ -6,26 +6,13 @@
 # from every member; a second file adds m4 through the cluster's initiator.
 # Usage: formation_test.sh BUILD_DIR    Exit 0: passed; 77: skipped (not root or tools missing).
 source "$(dirname "$0")/../../lib/testlib.sh"
+source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: formation_test.sh BUILD_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-lab_tool=$(cd "$here/../../.." && pwd)/scripts/lab
-export MICROCLOUD_LAB_ROOT=$TEST_TMP/labs
-name=frm$$
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: the lab needs root" >&2; exit 77; }
-for tool in ip losetup nsenter unshare jq; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
-[ -x "$build/bin/microcloudd" ] || fail "$build/bin/microcloudd is missing: build the microcloudd target"
-
-lab() { "$lab_tool" --name "$name" "$@"; }
-lab_down() { lab down >/dev/null 2>&1 || true; }
-on_exit lab_down
-mc() { local m=$1; shift; lab exec "m$m" -- microcloud "$@"; }
-now_ms() { date +%s%3N; }
+lab_test_setup frm "$build"
 
 lab up --members 4 --disks 0 --build-dir "$build" >/dev/null || fail "lab up --members 4"
-subnet=$(lab status --format json | jq -r .subnet)
+lab_status
+subnet=$(lab_subnet)
 
 # preseed FILE SYSTEMS... : a preseed naming m1 as initiator and the given systems.
 write_preseed() {

@@ -5,30 +5,16 @@
 # m2 and m3; then `add` on m2 takes m4, which joins by --initiator-address (no discovery).
 # Usage: interactive_test.sh BUILD_DIR    Exit 0: passed; 77: skipped (not root or tools missing).
 source "$(dirname "$0")/../../lib/testlib.sh"
+source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: interactive_test.sh BUILD_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-lab_tool=$(cd "$here/../../.." && pwd)/scripts/lab
-export MICROCLOUD_LAB_ROOT=$TEST_TMP/labs
-name=itr$$
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: the lab needs root" >&2; exit 77; }
-for tool in ip losetup nsenter unshare jq mkfifo; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
-[ -x "$build/bin/microcloudd" ] || fail "$build/bin/microcloudd is missing: build the microcloudd target"
-
-lab() { "$lab_tool" --name "$name" "$@"; }
-lab_down() { exec 7>&- 2>/dev/null || true; lab down >/dev/null 2>&1 || true; }
-on_exit lab_down
-mc() { local m=$1; shift; lab exec "m$m" -- microcloud "$@"; }
+lab_test_setup itr "$build" mkfifo
 wait_for_text() {  # wait_for_text FILE TEXT: up to 20 s
   for _ in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.2; done
   fail "\"$2\" did not appear in $1: $(cat "$1")"
 }
 
 lab up --members 4 --disks 0 --build-dir "$build" >/dev/null || fail "lab up --members 4"
-status=$(lab status --format json)
-addr() { jq -r ".members[$(($1 - 1))].address" <<<"$status"; }
+lab_status
 
 # ---- init on m1, answered through a pipe ------------------------------------------------------------
 mkfifo "$TEST_TMP/init.in"
