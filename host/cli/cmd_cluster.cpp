@@ -115,8 +115,12 @@ int run_preseed(const Invocation& inv) {
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error("invalid_preseed",
                     "No preseed given on standard input (usage: microcloud preseed [--dry-run] < FILE)");
-    const nlohmann::json result =
-        inv.client().post("/1.0/preseed", {{"preseed", text}, {"dry_run", dry_run}}, std::chrono::hours(2));
+    const bool live = inv.format == Format::table;
+    const nlohmann::json result = inv.client().post_streaming("/1.0/preseed", {{"preseed", text}, {"dry_run", dry_run}},
+                                                              [live](const std::string& line) {
+                                                                  if (live)
+                                                                      std::cout << "  " << line << "\n" << std::flush;
+                                                              });
     if (inv.format != Format::table) {
         print(inv, result, {});
         return 0;
@@ -124,8 +128,13 @@ int run_preseed(const Invocation& inv) {
     const nlohmann::json& plan = result.at("plan");
     std::cout << "Plan on " << plan.value("member", "") << ": " << plan.value("role", "") << ", address "
               << plan.value("address", "") << ", initiator " << plan.value("initiator", "") << "\n";
-    for (const auto& step : result.value("steps", nlohmann::json::array()))
-        std::cout << "  [" << step.value("ms", 0) << " ms] " << step.value("step", "") << "\n";
+    const nlohmann::json components = plan.value("components", result.value("components", nlohmann::json::object()));
+    const nlohmann::json plugins = components.value("plugins", nlohmann::json::object());
+    for (const auto& [plugin, state] : plugins.items())
+        std::cout << "  plugin " << plugin << ": " << state.value("state", "")
+                  << (state.contains("reason") ? " (" + state.value("reason", "") + ")" : "") << "\n";
+    if (!result.value("steps", nlohmann::json::array()).empty())
+        std::cout << "Done in " << result["steps"].back().value("ms", 0) << " ms.\n";
     if (result.contains("members")) {
         Table table{{"NAME", "ADDRESS", "ROLE", "STATUS"}, {}};
         for (const auto& member : result["members"])

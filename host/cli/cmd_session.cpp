@@ -152,10 +152,9 @@ void run_selection(const Invocation& inv, LineReader& in) {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     std::cout << "Forming the components ...\n" << std::flush;
-    const nlohmann::json stopped =
-        client.post("/1.0/session/stop", {{"reason", "The initiator finished the setup"}}, std::chrono::minutes(30));
-    for (const auto& step : stopped.value("steps", nlohmann::json::array()))
-        std::cout << "  " << step.get<std::string>() << "\n";
+    client.post_streaming("/1.0/session/stop", {{"reason", "The initiator finished the setup"}},
+                          [](const std::string& line) { std::cout << "  " << line << "\n"
+                                                                  << std::flush; });
     // Give the leader a moment to hand out the votes, so the table shows the roles that stay.
     for (const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(20);
          std::chrono::steady_clock::now() < settle;) {
@@ -241,15 +240,16 @@ int run_join(const Invocation& inv) {
     LineReader in;
     const std::string passphrase = in.ask("Passphrase: ");
     std::cout << "Searching for an eligible system ...\n" << std::flush;
-    const nlohmann::json joined = inv.client().post("/1.0/session/joining",
-                                                    {{"passphrase", passphrase},
-                                                     {"address", address},
-                                                     {"initiator_address", initiator_address},
-                                                     {"lookup_timeout", lookup_timeout},
-                                                     {"session_timeout", session_timeout}},
-                                                    std::chrono::seconds(lookup_timeout + session_timeout + 120));
-    for (const auto& step : joined.value("steps", nlohmann::json::array()))
-        std::cout << step.get<std::string>() << "\n";
+    inv.client().post_streaming(
+        "/1.0/session/joining",
+        {{"passphrase", passphrase},
+         {"address", address},
+         {"initiator_address", initiator_address},
+         {"lookup_timeout", lookup_timeout},
+         {"session_timeout", session_timeout}},
+        [](const std::string& line) { std::cout << line << "\n"
+                                                << std::flush; },
+        std::chrono::seconds(lookup_timeout + session_timeout + 120));
     return 0;
 }
 

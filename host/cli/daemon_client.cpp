@@ -38,3 +38,48 @@ nlohmann::json DaemonClient::call(const std::string& method, const std::string& 
 }
 
 }  // namespace microcloud::host::cli
+
+namespace microcloud::host::cli {
+
+nlohmann::json DaemonClient::post_streaming(const std::string& path, const nlohmann::json& body,
+                                            const std::function<void(const std::string&)>& progress,
+                                            std::chrono::milliseconds timeout) const {
+    exec::HttpRequest request;
+    request.socket = socket_.string();
+    request.method = "POST";
+    request.path = path;
+    request.body = body.dump();
+    request.timeout = timeout;
+    request.headers["Accept"] = "application/x-ndjson";
+    std::string pending;
+    nlohmann::json envelope;
+    std::string plain;  // an answer that was not streamed (an error before the stream began)
+    request.on_body = [&](std::string_view piece) {
+        pending.append(piece);
+        for (auto end = pending.find('\n'); end != std::string::npos; end = pending.find('\n')) {
+            const nlohmann::json line = nlohmann::json::parse(pending.substr(0, end), nullptr, false);
+            const std::string raw = pending.substr(0, end);
+            pending.erase(0, end + 1);
+            if (line.is_object() && line.value("type", "") == "progress") {
+                if (progress) progress(line.value("message", ""));
+            } else if (line.is_object() && line.value("type", "") == "result") {
+                envelope = line.value("envelope", nlohmann::json());
+            } else {
+                plain += raw + "\n";
+            }
+        }
+    };
+    exec::HttpReply reply;
+    try {
+        reply = exec::unix_http(request);
+    } catch (const Error& e) {
+        throw Error("daemon_unreachable",
+                    "microcloudd is not running or not reachable on " + socket_.string() + " (" + e.what() + ")");
+    }
+    plain += pending;
+    if (envelope.is_null()) return api::unwrap(reply.status, plain);
+    const int status = envelope.value("type", "") == "error" ? envelope.value("error_code", 500) : 200;
+    return api::unwrap(status, envelope.dump());
+}
+
+}  // namespace microcloud::host::cli

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace microcloud::host::cli {
@@ -21,6 +22,12 @@ public:
     // POSTs a JSON body; as get().
     nlohmann::json post(const std::string& path, const nlohmann::json& body,
                         std::chrono::milliseconds timeout = std::chrono::milliseconds(120000)) const;
+
+    // POSTs a JSON body asking for a streamed answer: each progress line the daemon sends is
+    // handed to `progress` as it comes; returns the final envelope's metadata (errors as post()).
+    nlohmann::json post_streaming(const std::string& path, const nlohmann::json& body,
+                                  const std::function<void(const std::string&)>& progress,
+                                  std::chrono::milliseconds timeout = std::chrono::hours(2)) const;
 
     const std::filesystem::path& socket() const { return socket_; }
 

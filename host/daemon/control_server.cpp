@@ -46,6 +46,51 @@ httplib::Server::Handler json_handler(std::function<nlohmann::json(const nlohman
     };
 }
 
+using Progress = std::function<void(const std::string&)>;
+
+// Like json_handler for long operations: a client that accepts application/x-ndjson gets a
+// streamed answer, one JSON line per progress step ({"type": "progress", "message"}) and a last
+// line {"type": "result", "envelope": ...}; other clients get the plain envelope at the end.
+httplib::Server::Handler streaming_handler(
+    std::function<nlohmann::json(const nlohmann::json&, const Progress&)> produce) {
+    return [produce = std::move(produce)](const httplib::Request& req, httplib::Response& res) {
+        if (req.get_header_value("Accept") != "application/x-ndjson") {
+            json_handler([&](const nlohmann::json& body) { return produce(body, {}); })(req, res);
+            return;
+        }
+        nlohmann::json body = nlohmann::json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+        if (!body.is_object()) {
+            send(res, 400,
+                 api::error_response(400, "The body of " + req.method + " " + req.path + " must be a JSON object",
+                                     "invalid_request"));
+            return;
+        }
+        res.status = 200;
+        res.set_chunked_content_provider("application/x-ndjson", [produce, body, what = req.method + " " + req.path](
+                                                                     size_t, httplib::DataSink& sink) {
+            const auto line = [&sink](const nlohmann::json& value) {
+                const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+                sink.write(text.data(), text.size());
+            };
+            nlohmann::json envelope;
+            try {
+                envelope = api::sync_response(produce(body, [&line](const std::string& message) {
+                    line({{"type", "progress"}, {"message", message}});
+                }));
+            } catch (const Error& e) {
+                const int status = api::http_status_for(e.code());
+                envelope = api::error_response(status, e.what(), e.code(), e.details());
+            } catch (const std::exception& e) {
+                spdlog::error("{} failed: {}", what, e.what());
+                envelope = api::error_response(500, e.what(), "internal_error");
+            }
+            line({{"type", "result"}, {"envelope", envelope}});
+            sink.done();
+            return true;
+        });
+    };
+}
+
 httplib::Server::Handler json_get(std::function<nlohmann::json()> produce) {
     return json_handler([produce = std::move(produce)](const nlohmann::json&) { return produce(); });
 }
@@ -92,14 +137,14 @@ void ControlServer::routes() {
     server_.Post("/1.0/cluster/remove", json_handler([this](const nlohmann::json& body) {
                      return membership_.remove(field(body, "name"), body.value("force", false));
                  }));
-    server_.Post("/1.0/preseed", json_handler([this](const nlohmann::json& body) {
+    server_.Post("/1.0/preseed", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
                      const formation::PreseedContext context{.membership = membership_,
                                                              .facts = member_.system_facts(),
                                                              .name = member_.name(),
                                                              .version = kVersion,
                                                              .services = member_.services(),
                                                              .components = member_.components(),
-                                                             .progress = {}};
+                                                             .progress = progress};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));
     server_.Post("/1.0/session/initiating", json_handler([this](const nlohmann::json& body) {
@@ -116,11 +161,13 @@ void ControlServer::routes() {
                          if (name.is_string()) names.insert(name.get<std::string>());
                      return sessions_.select(names);
                  }));
-    server_.Post("/1.0/session/stop", json_handler([this](const nlohmann::json& body) {
-                     return sessions_.stop(body.value("reason", ""), body.value("abort", false));
+    server_.Post("/1.0/session/stop", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+                     return sessions_.stop(body.value("reason", ""), body.value("abort", false), progress);
                  }));
     server_.Post("/1.0/session/joining",
-                 json_handler([this](const nlohmann::json& body) { return sessions_.join(body); }));
+                 streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+                     return sessions_.join(body, progress);
+                 }));
     server_.Post("/1.0/shutdown", json_handler([](const nlohmann::json&) {
                      // The daemon's signal thread runs the same clean shutdown as for SIGTERM.
                      ::kill(::getpid(), SIGTERM);

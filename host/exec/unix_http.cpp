@@ -131,6 +131,12 @@ httplib::Request to_httplib(const HttpRequest& request) {
     if (!request.body.empty() && !out.has_header("Content-Type")) {
         out.headers.emplace("Content-Type", "application/json");
     }
+    if (request.on_body) {
+        out.content_receiver = [receive = request.on_body](const char* data, size_t size, uint64_t, uint64_t) {
+            receive(std::string_view(data, size));
+            return true;
+        };
+    }
     return out;
 }
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace microcloud::host::exec {
 
@@ -16,6 +18,9 @@ struct HttpRequest {
     std::map<std::string, std::string> headers{};
     // Applies to connecting and to each read and write (not to the whole exchange).
     std::chrono::milliseconds timeout{10000};
+    // When set, the response body is handed over piece by piece as it arrives (a streamed answer)
+    // instead of being kept in the reply.
+    std::function<void(std::string_view)> on_body{};
 };
 
 struct HttpReply {

@@ -27,12 +27,26 @@ class Orchestrator {
 public:
     explicit Orchestrator(const ComponentRun& run) : run_(run) {}
 
-    nlohmann::json go() {
-        const std::vector<ComponentPlugin> taking_part = validate(discover());
+    // Discovery and validation; fills the report's waves. Changes nothing.
+    std::vector<std::vector<std::string>> check(std::vector<ComponentPlugin>& taking_part) {
+        taking_part = validate(discover());
         std::map<std::string, std::vector<std::string>> after;
         for (const auto& plugin : taking_part) after[plugin.name] = plugin.after;
         const auto waves = plan_waves(after);
         report_["waves"] = waves;
+        for (const auto& plugin : taking_part) report_["plugins"][plugin.name]["state"] = "ready";
+        return waves;
+    }
+
+    nlohmann::json dry_run() {
+        std::vector<ComponentPlugin> taking_part;
+        check(taking_part);
+        return report_;
+    }
+
+    nlohmann::json go() {
+        std::vector<ComponentPlugin> taking_part;
+        const auto waves = check(taking_part);
         try {
             for (const auto& wave : waves) run_wave(wave);
             for (const auto& wave : waves)
@@ -255,6 +269,11 @@ private:
 nlohmann::json run_components(const ComponentRun& run) {
     if (run.members.empty()) throw Error("invalid_plan", "No members to form components on");
     return Orchestrator(run).go();
+}
+
+nlohmann::json check_components(const ComponentRun& run) {
+    if (run.members.empty()) throw Error("invalid_plan", "No members to check components on");
+    return Orchestrator(run).dry_run();
 }
 
 }  // namespace microcloud::host::formation

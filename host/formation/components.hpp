@@ -41,4 +41,9 @@ struct ComponentRun {
 // Error("component_failed") for a failed hook (naming member, plugin and step, after the rollback).
 nlohmann::json run_components(const ComponentRun& run);
 
+// The checks alone, changing nothing (preseed --dry-run): every member in run.members discovers
+// and each plugin validates. Returns {"plugins": {name: {"state": "ready"|"skipped", ...}},
+// "waves": [...]}; throws as run_components for a problem.
+nlohmann::json check_components(const ComponentRun& run);
+
 }  // namespace microcloud::host::formation

@@ -54,8 +54,9 @@ ComponentRun component_run(const PreseedContext& context, const std::set<std::st
                            const nlohmann::json& config, const std::function<void(const std::string&)>& progress) {
     ComponentRun run;
     run.members.push_back(context.name);
-    for (const auto& member : context.membership.list())
-        if (member.value("name", "") != context.name) run.members.push_back(member.value("name", ""));
+    if (context.membership.clustered())
+        for (const auto& member : context.membership.list())
+            if (member.value("name", "") != context.name) run.members.push_back(member.value("name", ""));
     run.joining.assign(joining.begin(), joining.end());
     run.bootstrap = bootstrap;
     run.plugins = context.components;
@@ -115,7 +116,16 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
                           {"address", chosen->endpoint.address},
                           {"subnet", chosen->subnet}};
     for (const PreseedSystem& system : preseed.systems) plan["systems"].push_back(system.name);
-    if (dry_run) return {{"dry_run", true}, {"plan", plan}};
+    if (dry_run) {
+        // This machine's plugins check the plan with this machine's discovery (the others'
+        // reports are only known once they joined).
+        ComponentRun check = component_run(context, {}, role == PreseedRole::initiator_bootstrap, preseed.document, {});
+        check.members = {context.name};
+        for (const PreseedSystem& system : preseed.systems)
+            if (system.name != context.name) check.joining.push_back(system.name);
+        plan["components"] = check_components(check);
+        return {{"dry_run", true}, {"plan", plan}};
+    }
 
     if (role == PreseedRole::joiner) {
         if (!chosen)

@@ -119,7 +119,8 @@ nlohmann::json SessionControl::select(const std::set<std::string>& names) {
     return {{"admitted", chosen}};
 }
 
-nlohmann::json SessionControl::stop(const std::string& reason, bool abort) {
+nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
+                                    const std::function<void(const std::string&)>& progress) {
     const std::lock_guard lock(mutex_);
     if (!session_) return {{"stopped", false}};
     membership_.set_session_handler({});
@@ -140,9 +141,11 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort) {
                                      .services = services_,
                                      .components = components_,
                                      .progress = {}};
-        const nlohmann::json components =
-            run_components(component_run(context, admitted, bootstrapped, nlohmann::json::object(),
-                                         [&steps](const std::string& line) { steps.push_back(line); }));
+        const nlohmann::json components = run_components(
+            component_run(context, admitted, bootstrapped, nlohmann::json::object(), [&](const std::string& line) {
+                steps.push_back(line);
+                if (progress) progress(line);
+            }));
         return {{"stopped", true}, {"admitted", admitted}, {"components", components}, {"steps", steps}};
     } catch (const Error& error) {
         spdlog::warn("forming the components failed: {}; removing the systems of this session", error.what());
@@ -158,7 +161,8 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort) {
     }
 }
 
-nlohmann::json SessionControl::join(const nlohmann::json& request) {
+nlohmann::json SessionControl::join(const nlohmann::json& request,
+                                    const std::function<void(const std::string&)>& progress) {
     const nlohmann::json facts = facts_();
     const std::string own_ip = request.value("address", "").empty()
                                    ? default_ipv4(facts)
@@ -176,7 +180,10 @@ nlohmann::json SessionControl::join(const nlohmann::json& request) {
         .services = services_,
         .lookup_timeout = std::chrono::seconds(request.value("lookup_timeout", 60)),
         .session_timeout = std::chrono::seconds(request.value("session_timeout", 600)),
-        .progress = [&](const std::string& line) { steps.push_back(line); }};
+        .progress = [&](const std::string& line) {
+            steps.push_back(line);
+            if (progress) progress(line);
+        }};
     nlohmann::json joined = join_through_session(membership_, options);
     joined["steps"] = steps;
     return joined;

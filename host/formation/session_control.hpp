@@ -42,11 +42,12 @@ public:
     // components.hpp); if that fails they are removed again (and an init's cluster forgotten).
     // With `abort` after an init that admitted nobody, the bootstrapped cluster is forgotten.
     // Joiners still waiting get `reason`.
-    nlohmann::json stop(const std::string& reason, bool abort);
+    nlohmann::json stop(const std::string& reason, bool abort,
+                        const std::function<void(const std::string&)>& progress = {});
 
     // The joiner's side (`microcloud join`): passphrase, where to look, this member's address.
     // Blocks until joined; returns the join result with the progress lines.
-    nlohmann::json join(const nlohmann::json& request);
+    nlohmann::json join(const nlohmann::json& request, const std::function<void(const std::string&)>& progress = {});
 
 private:
     membership::Membership& membership_;

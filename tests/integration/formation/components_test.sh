@@ -35,6 +35,14 @@ run_all() {  # run_all FILE: preseed on m1..m3 at once; leaves outputs in $TEST_
   for m in 1 2 3; do [ -s "$TEST_TMP/rc-m$m" ] || fail "preseed on m$m left no exit status"; done
 }
 
+# ---- --dry-run: the recorder validates, the stub plugins say they take no part -----------------------
+write_preseed "$TEST_TMP/dry.yaml"
+out=$(mc 1 preseed --dry-run <"$TEST_TMP/dry.yaml") || fail "--dry-run: $out"
+expect_contains "$out" "plugin recorder: ready" "--dry-run has the recorder validate the plan"
+log_of 1 | jq -s -e 'map(.hook) | index("validate") != null and index("join") == null' >/dev/null ||
+  fail "--dry-run did more than validate: $(log_of 1)"
+rm -f "$(state 1)/recorder.log"
+
 # ---- a component join fails on m3: rollback ---------------------------------------------------------
 write_preseed "$TEST_TMP/fail.yaml" m3
 run_all "$TEST_TMP/fail.yaml"

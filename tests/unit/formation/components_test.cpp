@@ -138,5 +138,15 @@ TEST(Components, FailedJoinRollsBackInReverseAndNamesMemberPluginStep) {
     }
 }
 
+TEST(Components, CheckOnlyDiscoversAndValidates) {
+    Fake fake;
+    fake.not_implemented = {"ovn"};
+    const nlohmann::json report = check_components(make_run(fake));
+    EXPECT_EQ(report["plugins"]["lxd"]["state"], "ready");
+    EXPECT_EQ(report["plugins"]["ovn"]["state"], "skipped");
+    for (const auto& line : fake.log)
+        EXPECT_TRUE(line.find(" discover") != std::string::npos || line.find(" validate") != std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace microcloud::host::formation
