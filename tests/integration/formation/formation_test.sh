@@ -58,6 +58,20 @@ expect_contains "$out" "eth0" "the joiner names the interface it listened on"
 expect_contains "$out" "$subnet" "the joiner names the subnet"
 not_clustered 2
 
+# ---- an initiator of another discovery version: the joiner reports the mismatch as upstream does ------
+if [ -x "$build/bin/discovery_tool" ]; then
+  ns=$(lab status --format json | jq -r '.members[0].namespace')
+  ip netns exec "$ns" "$build/bin/discovery_tool" respond --interface eth0 --name m1 --fingerprint "$(printf 'f%.0s' $(seq 64))" \
+    --version 1.0 --seconds 20 >"$TEST_TMP/old-responder.out" 2>&1 &
+  old_responder=$!
+  for _ in $(seq 50); do grep -q '^ready$' "$TEST_TMP/old-responder.out" && break; sleep 0.1; done
+  out=$(mc 2 preseed <"$TEST_TMP/short.yaml" 2>&1) && fail "m2 joined an initiator of another version"
+  kill "$old_responder" 2>/dev/null || true
+  wait "$old_responder" 2>/dev/null || true
+  expect_contains "$out" 'System "m1" (version "1.0") has a version mismatch: Expected "2.0"' "a version mismatch is reported as upstream does"
+  not_clustered 2
+fi
+
 # ---- wrong passphrase, and a system that never comes: rollback -------------------------------------
 write_preseed "$TEST_TMP/wrong.yaml" "cow pig cat dog" m1 m2 m3
 SESSION_TIMEOUT=8s write_preseed "$TEST_TMP/short-session.yaml" "cat dog cow pig" m1 m2 m3
