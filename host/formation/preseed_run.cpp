@@ -50,6 +50,41 @@ std::string own_address(const Preseed& preseed, const PreseedContext& context,
 
 }  // namespace
 
+void undo_admissions(membership::Membership& membership, const std::set<std::string>& admitted, bool bootstrapped) {
+    for (const auto& name : admitted) {
+        if (bootstrapped) {
+            membership.dismiss(name);  // the whole cluster goes: no need to change it first
+            continue;
+        }
+        try {
+            membership.remove(name, true);
+        } catch (const std::exception& undo) {
+            spdlog::warn("rollback: cannot remove {}: {}; telling it to forget the cluster", name, undo.what());
+            membership.dismiss(name);
+        }
+    }
+    if (bootstrapped && membership.clustered()) membership.abandon();
+}
+
+void forget_if_orphaned(const Preseed& preseed, const PreseedContext& context,
+                        const std::function<void(const std::string&)>& say) {
+    if (!context.membership.clustered() || preseed.initiator == context.name) return;
+    const auto deadline = std::chrono::steady_clock::now() + preseed.lookup_timeout;
+    for (;;) {
+        const std::string standing = context.membership.check_standing();
+        if (standing == "orphaned") {
+            say("This member was left behind by a formation that rolled back: forgetting that cluster");
+            context.membership.abandon();
+            return;
+        }
+        if (standing != "unknown" || std::chrono::steady_clock::now() >= deadline) {
+            say("This member's cluster answers it as " + standing);
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+}
+
 ComponentRun component_run(const PreseedContext& context, const std::set<std::string>& joining, bool bootstrap,
                            const nlohmann::json& config, const std::function<void(const std::string&)>& progress) {
     ComponentRun run;
@@ -93,6 +128,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     for (const auto& plugin : context.components)
         if (!plugin.config_section.empty()) plugin_sections.insert(plugin.config_section);
     const Preseed preseed = parse_preseed(yaml_text, plugin_sections);
+    if (!dry_run) forget_if_orphaned(preseed, context, say);
     LocalContext local{context.name, ipv4_addresses(context.facts), context.membership.clustered()};
     const PreseedRole role = validate_preseed(preseed, local);
     trust::normalize_passphrase(preseed.session_passphrase);  // "Passphrase has to contain exactly four elements"
@@ -222,14 +258,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         if (session) admitted = session->admitted();
         session.reset();
         spdlog::warn("preseed on {} failed at step \"{}\": {}; rolling back", context.name, step, error.what());
-        for (const auto& name : admitted) {
-            try {
-                context.membership.remove(name, true);
-            } catch (const std::exception& undo) {
-                spdlog::warn("rollback: cannot remove {}: {}", name, undo.what());
-            }
-        }
-        if (bootstrap && context.membership.clustered()) context.membership.abandon();
+        undo_admissions(context.membership, admitted, bootstrap);
         failed(context.name, step, error);
     }
     return {{"plan", plan}, {"steps", steps}, {"components", components}, {"members", context.membership.list()}};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "formation/components.hpp"
+#include "formation/preseed.hpp"
 #include "membership/membership.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,18 @@ struct PreseedContext {
 // joining now, whether components are bootstrapped, hooks reached through the membership.
 ComponentRun component_run(const PreseedContext& context, const std::set<std::string>& joining, bool bootstrap,
                            const nlohmann::json& config, const std::function<void(const std::string&)>& progress);
+
+// The undo of a formation's membership steps: the systems admitted are told to forget the
+// cluster (a bootstrapped cluster is then forgotten here too) or, when the cluster existed
+// before, removed from it.
+void undo_admissions(membership::Membership& membership, const std::set<std::string>& admitted, bool bootstrapped);
+
+// A member that believes it is clustered, about to take part in a formation as a joiner: when
+// the members it knows answer as another cluster (or refuse it) and none accepts it, it was left
+// behind by a formation that rolled back (it was down when told to forget): it forgets that
+// cluster. Waits up to the preseed's lookup_timeout for an answer.
+void forget_if_orphaned(const Preseed& preseed, const PreseedContext& context,
+                        const std::function<void(const std::string&)>& say);
 
 // Returns {"role", "plan": {...}, "steps": [...], "members": [...] (after a real run)}. A failed
 // run rolls back what it changed on this machine (members it admitted are removed, a cluster it

@@ -149,14 +149,7 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
         return {{"stopped", true}, {"admitted", admitted}, {"components", components}, {"steps", steps}};
     } catch (const Error& error) {
         spdlog::warn("forming the components failed: {}; removing the systems of this session", error.what());
-        for (const auto& name : admitted) {
-            try {
-                membership_.remove(name, true);
-            } catch (const std::exception& undo) {
-                spdlog::warn("rollback: cannot remove {}: {}", name, undo.what());
-            }
-        }
-        if (bootstrapped) membership_.abandon();
+        undo_admissions(membership_, admitted, bootstrapped);
         throw;
     }
 }

@@ -85,6 +85,15 @@ public:
     // member is unknown or cannot be reached.
     nlohmann::json call_member_hook(const std::string& member, const std::string& plugin, const std::string& hook,
                                     const nlohmann::json& input);
+    // For a member that believes it is clustered but may have been left behind (killed while a
+    // formation that then rolled back was joining it): asks the members it knows. Returns
+    // "member" when one accepts it, "orphaned" when none does and at least one answered as part
+    // of another cluster (another cluster certificate) or refused its certificate, "unknown"
+    // when nobody answered. "not_clustered" outside a cluster.
+    std::string check_standing();
+    // Tells a member to forget the cluster, without touching the cluster state (for a cluster that
+    // is being given up as a whole: the undo of a bootstrap). Best effort; false when it did not hear.
+    bool dismiss(const std::string& name);
     // Forgets the cluster on this member only (the undo of a bootstrap in a failed formation).
     void abandon();
 

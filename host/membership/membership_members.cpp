@@ -70,6 +70,46 @@ nlohmann::json Membership::call_member_hook(const std::string& member, const std
     return api::unwrap(reply.status, reply.body);
 }
 
+bool Membership::dismiss(const std::string& name) {
+    const auto peer = truststore_->find_by_name(name);
+    if (!peer) return false;
+    transport::PeerClientOptions options = client_options();
+    options.connect_timeout = options_.probe_timeout;
+    try {
+        const auto reply = transport::peer_request(peer->address, "POST", "/1.0/cluster/removed", "{}", options);
+        return reply.status == 200;
+    } catch (const std::exception& error) {
+        spdlog::warn("member {} did not hear that it must forget the cluster: {}", name, error.what());
+        return false;
+    }
+}
+
+std::string Membership::check_standing() {
+    std::vector<trust::TrustedPeer> peers;
+    {
+        const std::lock_guard lock(mutex_);
+        if (!local_) return "not_clustered";
+        peers = truststore_->list();
+    }
+    transport::PeerClientOptions options = client_options();
+    options.connect_timeout = options_.probe_timeout;
+    options.request_timeout = options_.probe_timeout;
+    bool refused = false;
+    for (const auto& peer : peers) {
+        try {
+            const auto reply = transport::peer_request(peer.address, "GET", "/1.0", "", options);
+            if (reply.status == 200) {
+                spdlog::info("{}: member {} at {} accepts it", options_.member_name, peer.name, peer.address);
+                return "member";
+            }
+            if (reply.status == 403) refused = true;
+        } catch (const Error& error) {
+            if (error.code() == "peer_untrusted") refused = true;  // another cluster's certificate
+        }
+    }
+    return refused ? "orphaned" : "unknown";
+}
+
 nlohmann::json Membership::cluster_status() {
     const nlohmann::json members = list();
     transport::PeerClientOptions options = client_options();

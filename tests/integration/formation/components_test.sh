@@ -20,10 +20,10 @@ log_of() { cat "$(state "$1")/recorder.log" 2>/dev/null || true; }
 mc 1 plugin list --format json | jq -e '.[] | select(.name == "recorder") | .state == "loaded"' >/dev/null ||
   fail "the recorder plugin did not load: $(mc 1 plugin list)"
 
-write_preseed() {  # write_preseed FILE [FAIL_ON]
+write_preseed() {  # write_preseed FILE [RECORDER-KEY MEMBER]
   { echo "initiator: m1"; echo "lookup_subnet: $subnet"; echo "session_passphrase: a b c d"
     echo "session_timeout: 60s"; echo "systems:"; for m in m1 m2 m3; do echo "- name: $m"; done
-    [ -z "${2:-}" ] || { echo "recorder:"; echo "  fail_join_on: $2"; }; } >"$1"
+    [ -z "${2:-}" ] || { echo "recorder:"; echo "  $2: $3"; }; } >"$1"
 }
 run_all() {  # run_all FILE: preseed on m1..m3 at once; leaves outputs in $TEST_TMP/out-mN
   local m pids=()
@@ -44,7 +44,7 @@ log_of 1 | jq -s -e 'map(.hook) | index("validate") != null and index("join") ==
 rm -f "$(state 1)/recorder.log"
 
 # ---- a component join fails on m3: rollback ---------------------------------------------------------
-write_preseed "$TEST_TMP/fail.yaml" m3
+write_preseed "$TEST_TMP/fail.yaml" fail_join_on m3
 run_all "$TEST_TMP/fail.yaml"
 [ "$(cat "$TEST_TMP/rc-m1")" != 0 ] || fail "the initiator succeeded although recorder failed on m3"
 out=$(cat "$TEST_TMP/out-m1")
@@ -62,10 +62,31 @@ for m in 1 2 3; do
 done
 pass "a failed component join rolled back the components and the membership on every machine"
 
+# ---- a joiner killed during its join: rollback, and it can take part again -----------------------------
+for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
+write_preseed "$TEST_TMP/hang.yaml" hang_join_on m3
+pids=()
+for m in 1 2 3; do (set +e; mc "$m" preseed <"$TEST_TMP/hang.yaml" >"$TEST_TMP/hang-m$m" 2>&1; echo $? >"$TEST_TMP/hang-rc-m$m") & pids+=($!); done
+for _ in $(seq 150); do log_of 3 | grep -q join-started && break; sleep 0.2; done
+log_of 3 | grep -q join-started || fail "m3 never started its recorder join: $(cat "$TEST_TMP"/hang-m*)"
+lab stop m3 --kill >/dev/null
+for p in "${pids[@]}"; do wait "$p" || true; done
+[ "$(cat "$TEST_TMP/hang-rc-m1")" != 0 ] || fail "the initiator succeeded although m3 was killed while joining"
+expect_contains "$(cat "$TEST_TMP/hang-m1")" "failed on member m3 at step \"join\"" "the killed joiner is named"
+log_of 1 | jq -s -e 'map(.hook) | index("teardown") != null' >/dev/null || fail "m1's recorder was not torn down: $(log_of 1)"
+for _ in $(seq 50); do mc 2 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+for m in 1 2; do
+  out=$(mc "$m" cluster list 2>&1) && fail "m$m is still clustered: $out"
+  expect_contains "$out" "not part of a cluster" "m$m forgot the cluster"
+done
+lab start m3 >/dev/null
+pass "a joiner killed during its join: the run failed naming it and rolled back m1 and m2"
+
 # ---- the same without the failure ----------------------------------------------------------------------
 for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
 write_preseed "$TEST_TMP/ok.yaml"
 run_all "$TEST_TMP/ok.yaml"
+expect_contains "$(cat "$TEST_TMP/out-m3")" "left behind" "m3, killed in the earlier run, forgot the old cluster by itself"
 for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m: $(cat "$TEST_TMP/out-m$m")"; done
 log_of 1 | jq -s -e '[.[] | select(.hook == "join")] == [{"bootstrap": true, "hook": "join", "member": "m1"}]' >/dev/null ||
   fail "m1 did not bootstrap the recorder once: $(log_of 1)"

@@ -1,9 +1,12 @@
 // tests/integration/formation/recorder/recorder.cpp - a test plugin for the component steps of
 // formation: every hook appends one JSON line to <member state dir>/recorder.log (hook, member,
-// bootstrap, token); its join fails on the member its preseed section names in fail_join_on.
+// bootstrap, token); its join fails on the member its preseed section names in fail_join_on, and
+// hangs for 30 s on the one named in hang_join_on.
 #include <microcloud/sdk/plugin.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 namespace {
 
@@ -25,6 +28,11 @@ public:
         if (!fail_on.empty() && fail_on == member(ctx)) {
             note(ctx, "join-failed", {});
             throw microcloud::sdk::Error("recorder_join_failed", "recorder was told to fail on " + fail_on);
+        }
+        const std::string hang_on = input.value("config", Json::object()).value("hang_join_on", std::string());
+        if (!hang_on.empty() && hang_on == member(ctx)) {
+            note(ctx, "join-started", {});
+            std::this_thread::sleep_for(std::chrono::seconds(30));  // the test kills the daemon meanwhile
         }
         return note(ctx, "join", {{"bootstrap", input.value("bootstrap", false)}});
     }
