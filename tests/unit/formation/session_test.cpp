@@ -120,6 +120,13 @@ TEST_F(Session, ReplaysAndSharedCertificatesAreRefused) {
     EXPECT_EQ(error_of(session, m3.request(right())), "fingerprint_exists: Fingerprint already exists");
 }
 
+TEST_F(Session, SecondSystemWithTheSameNameIsRefused) {
+    InitiatorSession session(options());
+    session.handle(Joiner{"m2"}.request(right()));
+    EXPECT_EQ(error_of(session, Joiner{"m2"}.request(right())), "member_exists: Duplicate system name \"m2\"");
+    EXPECT_EQ(admitted, std::vector<std::string>{"m2"});
+}
+
 TEST_F(Session, WaitsForEveryExpectedSystem) {
     InitiatorSession session(options());
     session.handle(Joiner{"m2"}.request(right()));
