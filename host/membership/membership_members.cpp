@@ -14,12 +14,10 @@
 namespace microcloud::host::membership {
 
 nlohmann::json Membership::list() {
-    Runtime* rt = nullptr;
-    {
-        const std::lock_guard lock(mutex_);
-        store();  // throws not_clustered
-        rt = runtime_.get();
-    }
+    // Held throughout: the runtime must not go (a removal, a rollback) while it is read.
+    const std::lock_guard lock(mutex_);
+    store();  // throws not_clustered
+    Runtime* rt = runtime_.get();
     const std::vector<store::Member> members = rt->store->list_members();
     const auto nodes = rt->store->run([](store::Session& session) { return session.client().cluster(); });
     const auto leader = rt->store->run([](store::Session& session) { return session.client().leader(); });
