@@ -112,10 +112,15 @@ private:
         std::vector<std::future<std::pair<std::string, nlohmann::json>>> asked;
         for (const auto& member : run_.members)
             asked.push_back(std::async(std::launch::async, [this, member] {
+                // The member's plugins discover side by side.
+                std::vector<std::pair<std::string, std::future<nlohmann::json>>> plugins;
+                for (const auto& plugin : run_.plugins)
+                    plugins.emplace_back(plugin.name,
+                                         std::async(std::launch::async, [this, member, name = plugin.name] {
+                                             return ask(member, name, "discover", nlohmann::json::object());
+                                         }));
                 nlohmann::json all = nlohmann::json::object();
-                for (const auto& plugin : run_.plugins) {
-                    all[plugin.name] = ask(member, plugin.name, "discover", nlohmann::json::object());
-                }
+                for (auto& [name, report] : plugins) all[name] = report.get();
                 return std::pair{member, all};
             }));
         for (auto& answer : asked) {

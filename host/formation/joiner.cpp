@@ -9,9 +9,6 @@
 #include "transport/peer_client.hpp"
 #include "trust/passphrase.hpp"
 
-#include <algorithm>
-#include <thread>
-
 namespace microcloud::host::formation {
 
 nlohmann::json join_through_session(membership::Membership& membership, const JoinerOptions& options) {
@@ -67,15 +64,6 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     say("Joining the cluster through " + answer.name);
     nlohmann::json joined = membership.join(answer.token, options.own_address);
     joined["initiator"] = answer.name;
-    // The other members learn to trust us within an upkeep round: wait until they all answer.
-    for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-         std::chrono::steady_clock::now() < until;) {
-        const nlohmann::json members = membership.list();
-        if (std::all_of(members.begin(), members.end(),
-                        [](const nlohmann::json& m) { return m.value("status", "") == "ONLINE"; }))
-            break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
     say("Successfully joined the MicroCloud cluster and closing the session.");
     return joined;
 }

@@ -28,3 +28,13 @@ now_ms() { date +%s%3N; }
 lab_status() { LAB_TEST_STATUS=$(lab status --format json); }
 addr() { jq -r ".members[$(($1 - 1))].address" <<<"$LAB_TEST_STATUS"; }
 lab_subnet() { jq -r .subnet <<<"$LAB_TEST_STATUS"; }
+# wait_online M N: true once member mM lists N members, all ONLINE (up to 10 s; trust reaches
+# the members within an upkeep round).
+wait_online() {
+  local i
+  for i in $(seq 50); do
+    mc "$1" cluster list --format json 2>/dev/null | jq -e "length == $2 and all(.status == \"ONLINE\")" >/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}

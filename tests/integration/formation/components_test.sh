@@ -95,5 +95,5 @@ for m in 2 3; do
   log_of "$m" | jq -s -e "[.[] | select(.hook == \"join\")] | length == 1 and .[0].token == \"recorder-token-m$m\" and (.[0].bootstrap | not)" >/dev/null ||
     fail "m$m did not join with the token m1 issued: $(log_of "$m")"
 done
-mc 1 cluster list --format json | jq -e 'length == 3 and all(.status == "ONLINE")' >/dev/null || fail "3 ONLINE members"
+wait_online 1 3 || fail "3 ONLINE members"
 pass "recorder bootstrapped on m1, m2 and m3 joined with m1's tokens, configured once"

@@ -96,10 +96,7 @@ wait
 for m in 1 2 3; do [ "$(cat "$TEST_TMP/ok-m$m.rc")" = 0 ] || fail "preseed on m$m: $(cat "$TEST_TMP/ok-m$m.out")"; done
 echo "formed 3 members by preseed in $(($(now_ms) - start)) ms"
 cat "$TEST_TMP/ok-m1.out"
-for m in 1 2 3; do
-  mc "$m" cluster list --format json | jq -e 'length == 3 and all(.status == "ONLINE")' >/dev/null ||
-    fail "m$m does not list 3 ONLINE members"
-done
+for m in 1 2 3; do wait_online "$m" 3 || fail "m$m does not list 3 ONLINE members"; done
 pass "preseed across 3 members: every member lists 3 ONLINE members"
 
 # ---- add m4 through the initiator ---------------------------------------------------------------------
@@ -109,8 +106,7 @@ mc 1 preseed <"$TEST_TMP/add.yaml" >"$TEST_TMP/add-m1.out" 2>&1 &
 initiator=$!
 mc 4 preseed <"$TEST_TMP/add.yaml" >/dev/null || fail "m4 could not join"
 wait "$initiator" || fail "adding m4 on m1: $(cat "$TEST_TMP/add-m1.out")"
-mc 4 cluster list --format json | jq -e 'length == 4 and all(.status == "ONLINE")' >/dev/null ||
-  fail "m4 does not list 4 ONLINE members"
+wait_online 4 4 || fail "m4 does not list 4 ONLINE members"
 pass "preseed added m4 to the running cluster"
 
 # ---- status across the cluster, remove, shutdown -------------------------------------------------------

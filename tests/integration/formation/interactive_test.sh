@@ -41,8 +41,7 @@ for m in 2 3; do
   expect_contains "$(cat "$TEST_TMP/join-m$m.out")" "using fingerprint $fingerprint" "m$m shows the initiator's fingerprint"
 done
 cat "$TEST_TMP/init.out"
-mc 3 cluster list --format json | jq -e 'length == 3 and all(.status == "ONLINE")' >/dev/null ||
-  fail "m3 does not list 3 ONLINE members"
+wait_online 3 3 || fail "m3 does not list 3 ONLINE members"
 pass "scripted init with m2 and m3 joining: 3 ONLINE members"
 
 # ---- add on m2; m4 joins by address --------------------------------------------------------------------
@@ -59,6 +58,5 @@ exec 7>&-
 for _ in $(seq 150); do [ -s "$TEST_TMP/add.rc" ] && [ -s "$TEST_TMP/join-m4.rc" ] && break; sleep 0.2; done
 [ "$(cat "$TEST_TMP/add.rc")" = 0 ] || fail "add failed: $(cat "$TEST_TMP/add.out")"
 [ "$(cat "$TEST_TMP/join-m4.rc")" = 0 ] || fail "join on m4 failed: $(cat "$TEST_TMP/join-m4.out")"
-mc 1 cluster list --format json | jq -e 'length == 4 and all(.status == "ONLINE")' >/dev/null ||
-  fail "m1 does not list 4 ONLINE members"
+wait_online 1 4 || fail "m1 does not list 4 ONLINE members"
 pass "add on m2 took m4 (joined by --initiator-address): 4 ONLINE members"
