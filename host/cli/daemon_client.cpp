@@ -10,6 +10,15 @@ namespace microcloud::host::cli {
 
 DaemonClient::DaemonClient(std::filesystem::path state_dir) : socket_(api::control_socket(state_dir)) {}
 
+exec::HttpReply DaemonClient::send(const exec::HttpRequest& request) const {
+    try {
+        return exec::unix_http(request);
+    } catch (const Error& e) {
+        throw Error("daemon_unreachable",
+                    "microcloudd is not running or not reachable on " + socket_.string() + " (" + e.what() + ")");
+    }
+}
+
 nlohmann::json DaemonClient::get(const std::string& path, std::chrono::milliseconds timeout) const {
     return call("GET", path, "", timeout);
 }
@@ -27,13 +36,7 @@ nlohmann::json DaemonClient::call(const std::string& method, const std::string& 
     request.path = path;
     request.body = body;
     request.timeout = timeout;
-    exec::HttpReply reply;
-    try {
-        reply = exec::unix_http(request);
-    } catch (const Error& e) {
-        throw Error("daemon_unreachable",
-                    "microcloudd is not running or not reachable on " + socket_.string() + " (" + e.what() + ")");
-    }
+    const exec::HttpReply reply = send(request);
     return api::unwrap(reply.status, reply.body);
 }
 
@@ -69,13 +72,7 @@ nlohmann::json DaemonClient::post_streaming(const std::string& path, const nlohm
             }
         }
     };
-    exec::HttpReply reply;
-    try {
-        reply = exec::unix_http(request);
-    } catch (const Error& e) {
-        throw Error("daemon_unreachable",
-                    "microcloudd is not running or not reachable on " + socket_.string() + " (" + e.what() + ")");
-    }
+    const exec::HttpReply reply = send(request);
     plain += pending;
     if (envelope.is_null()) return api::unwrap(reply.status, plain);
     const int status = envelope.value("type", "") == "error" ? envelope.value("error_code", 500) : 200;

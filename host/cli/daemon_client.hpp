@@ -1,6 +1,8 @@
 // host/cli/daemon_client.hpp - the CLI's connection to the local microcloudd control socket.
 #pragma once
 
+#include "exec/unix_http.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -32,6 +34,8 @@ public:
     const std::filesystem::path& socket() const { return socket_; }
 
 private:
+    // unix_http to the control socket; a daemon that does not answer is Error("daemon_unreachable").
+    exec::HttpReply send(const exec::HttpRequest& request) const;
     nlohmann::json call(const std::string& method, const std::string& path, const std::string& body,
                         std::chrono::milliseconds timeout) const;
 
