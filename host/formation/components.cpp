@@ -9,6 +9,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace microcloud::host::formation {
 namespace {
@@ -22,6 +23,19 @@ struct Joined {
 struct HookFailure {
     std::string member, plugin, step, code, message;
 };
+
+// Waits for every task (none is left running), then rethrows the first HookFailure among them.
+void finish_all(std::vector<std::future<void>>& tasks) {
+    std::optional<HookFailure> first;
+    for (auto& task : tasks) {
+        try {
+            task.get();
+        } catch (const HookFailure& failure) {
+            if (!first) first = failure;
+        }
+    }
+    if (first) throw *first;
+}
 
 class Orchestrator {
 public:
@@ -213,29 +227,13 @@ private:
                 record(name, member);
             }));
         }
-        std::optional<HookFailure> first;
-        for (auto& join : joins) {
-            try {
-                join.get();
-            } catch (const HookFailure& failure) {
-                if (!first) first = failure;
-            }
-        }
-        if (first) throw *first;
+        finish_all(joins);
     }
 
     void run_wave(const std::vector<std::string>& wave) {
         std::vector<std::future<void>> running;
         for (const auto& name : wave) running.push_back(std::async(std::launch::async, [this, name] { form(name); }));
-        std::optional<HookFailure> first;
-        for (auto& plugin : running) {
-            try {
-                plugin.get();
-            } catch (const HookFailure& failure) {
-                if (!first) first = failure;
-            }
-        }
-        if (first) throw *first;
+        finish_all(running);
     }
 
     void configure(const std::string& name) {
