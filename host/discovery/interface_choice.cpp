@@ -48,14 +48,12 @@ Network parse_cidr(const std::string& cidr) {
     return Network{*address & mask, mask};
 }
 
-struct Candidate {
-    std::string interface;
-    std::string address;
-    int prefix = 0;
-};
+using Candidate = Ipv4Address;
 
-std::vector<Candidate> ipv4_addresses(const nlohmann::json& interfaces) {
-    std::vector<Candidate> out;
+}  // namespace
+
+std::vector<Ipv4Address> ipv4_addresses(const nlohmann::json& interfaces) {
+    std::vector<Ipv4Address> out;
     for (const auto& interface : interfaces) {
         const std::string name = interface.value("name", "");
         const auto addresses = interface.find("addresses");
@@ -67,6 +65,8 @@ std::vector<Candidate> ipv4_addresses(const nlohmann::json& interfaces) {
     }
     return out;
 }
+
+namespace {
 
 ChosenInterface chosen(const Candidate& candidate) {
     return ChosenInterface{{candidate.interface, candidate.address},

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace microcloud::host::discovery {
 
@@ -15,6 +16,16 @@ struct ChosenInterface {
     int prefix = 0;
     std::string subnet;  // the network of the address in CIDR form, e.g. "10.174.0.0/24"
 };
+
+// One IPv4 address of an interface, from system facts.
+struct Ipv4Address {
+    std::string interface;
+    std::string address;
+    int prefix = 0;
+};
+
+// Every IPv4 address in `interfaces` (host/system's collect_interfaces() output), in order.
+std::vector<Ipv4Address> ipv4_addresses(const nlohmann::json& interfaces);
 
 // The first interface (in the order given) holding an IPv4 address inside `cidr` (e.g. a preseed's
 // lookup_subnet). `interfaces` is host/system's collect_interfaces() output. Throws

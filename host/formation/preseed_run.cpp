@@ -17,11 +17,10 @@
 namespace microcloud::host::formation {
 namespace {
 
-std::vector<std::string> ipv4_addresses(const nlohmann::json& facts) {
+std::vector<std::string> local_ipv4(const nlohmann::json& facts) {
     std::vector<std::string> out;
-    for (const auto& interface : facts.value("interfaces", nlohmann::json::array()))
-        for (const auto& address : interface.value("addresses", nlohmann::json::array()))
-            if (address.value("family", "") == "inet") out.push_back(address.value("address", ""));
+    for (const auto& found : discovery::ipv4_addresses(facts.value("interfaces", nlohmann::json::array())))
+        out.push_back(found.address);
     return out;
 }
 
@@ -129,7 +128,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         if (!plugin.config_section.empty()) plugin_sections.insert(plugin.config_section);
     const Preseed preseed = parse_preseed(yaml_text, plugin_sections);
     if (!dry_run) forget_if_orphaned(preseed, context, say);
-    LocalContext local{context.name, ipv4_addresses(context.facts), context.membership.clustered()};
+    LocalContext local{context.name, local_ipv4(context.facts), context.membership.clustered()};
     const PreseedRole role = validate_preseed(preseed, local);
     trust::normalize_passphrase(preseed.session_passphrase);  // "Passphrase has to contain exactly four elements"
     std::optional<discovery::ChosenInterface> chosen;
