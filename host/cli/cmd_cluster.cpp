@@ -149,7 +149,10 @@ int run_preseed(const Invocation& inv) {
 
 namespace microcloud::host::cli {
 
-int run_remove(const Invocation& inv) {
+namespace {
+
+// `remove` takes the member out of every component first; `cluster remove` only out of the membership.
+int remove_member(const Invocation& inv, bool components) {
     bool force = false;
     std::vector<std::string> names;
     po::options_description options("remove options");
@@ -161,9 +164,20 @@ int run_remove(const Invocation& inv) {
     po::store(po::command_line_parser(inv.args).options(options).positional(positional).run(), vm);
     po::notify(vm);
     if (names.size() != 1) throw Error("invalid_arguments", "Usage: microcloud remove NAME [--force]");
-    print_object(inv, inv.client().post("/1.0/cluster/remove", {{"name", names[0]}, {"force", force}}));
+    const bool live = inv.format == Format::table;
+    print_object(inv, inv.client().post_streaming("/1.0/cluster/remove",
+                                                  {{"name", names[0]}, {"force", force}, {"components", components}},
+                                                  [live](const std::string& line) {
+                                                      if (live) std::cout << "  " << line << "\n" << std::flush;
+                                                  }));
     return 0;
 }
+
+}  // namespace
+
+int run_remove(const Invocation& inv) { return remove_member(inv, true); }
+
+int run_cluster_remove(const Invocation& inv) { return remove_member(inv, false); }
 
 int run_shutdown(const Invocation& inv) {
     if (!inv.args.empty()) throw Error("invalid_arguments", "Usage: microcloud shutdown");

@@ -40,6 +40,7 @@ int run_cluster_list(const Invocation& inv);
 int run_cluster_recover(const Invocation& inv);
 int run_preseed(const Invocation& inv);
 int run_remove(const Invocation& inv);
+int run_cluster_remove(const Invocation& inv);
 int run_init(const Invocation& inv);
 int run_add(const Invocation& inv);
 int run_join(const Invocation& inv);

@@ -17,7 +17,7 @@ const std::vector<Command>& commands() {
         {{"cluster", "list"}, "List the cluster members, their roles and status", &run_cluster_list},
         {{"cluster", "remove"},
          "Remove the member NAME from the cluster (--force: also when it does not answer)",
-         &run_remove},
+         &run_cluster_remove},
         {{"cluster", "recover"},
          "After a lost quorum: make this member the only voter (microcloudd stopped; --yes)",
          &run_cluster_recover},
@@ -25,7 +25,7 @@ const std::vector<Command>& commands() {
         {{"add"}, "Add systems to the cluster interactively (they run join)", &run_add},
         {{"join"}, "Join the cluster another machine initiates (asks the passphrase)", &run_join},
         {{"preseed"}, "Form or grow the cluster from a preseed file on stdin (--dry-run: check only)", &run_preseed},
-        {{"remove"}, "Remove the member NAME (--force: also when it does not answer)", &run_remove},
+        {{"remove"}, "Remove the member NAME from every component, then the cluster (--force)", &run_remove},
         {{"shutdown"}, "Stop microcloudd on this machine (it stays a member)", &run_shutdown},
         {{"waitready"}, "Wait until microcloudd is ready (--timeout S)", &run_waitready},
     };

@@ -134,8 +134,22 @@ void ControlServer::routes() {
     server_.Post("/1.0/cluster/join", json_handler([this](const nlohmann::json& body) {
                      return membership_.join(field(body, "token"), field(body, "address"));
                  }));
-    server_.Post("/1.0/cluster/remove", json_handler([this](const nlohmann::json& body) {
-                     return membership_.remove(field(body, "name"), body.value("force", false));
+    server_.Post("/1.0/cluster/remove", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+                     const std::string name = field(body, "name");
+                     const bool force = body.value("force", false);
+                     nlohmann::json components;
+                     if (body.value("components", false) && membership_.clustered()) {
+                         // Components first (LXD before the others), the membership last.
+                         const formation::PreseedContext context{.membership = membership_,
+                                                                 .name = member_.name(),
+                                                                 .components = member_.components()};
+                         components = formation::remove_from_components(
+                             formation::component_run(context, {}, false, nlohmann::json::object(), progress), name,
+                             force);
+                     }
+                     nlohmann::json removed = membership_.remove(name, force);
+                     if (!components.is_null()) removed["components"] = components;
+                     return removed;
                  }));
     server_.Post("/1.0/preseed", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
                      const formation::PreseedContext context{.membership = membership_,

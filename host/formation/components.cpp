@@ -52,6 +52,40 @@ public:
         return waves;
     }
 
+    nlohmann::json remove(const std::string& name, bool force) {
+        std::map<std::string, std::vector<std::string>> after;
+        for (const auto& plugin : run_.plugins) after[plugin.name] = plugin.after;
+        auto waves = plan_waves(after);
+        nlohmann::json input = {{"remove", name}, {"force", force}, {"members", run_.members},
+                                {"addresses", run_.addresses}};
+        for (auto wave = waves.rbegin(); wave != waves.rend(); ++wave)
+            for (const auto& plugin : *wave) {
+                input["config"] = config_of(this->plugin(plugin));
+                const nlohmann::json answer = ask(leader(), plugin, "teardown", input);
+                if (answer.value("ok", false)) {
+                    report_["plugins"][plugin] = {{"state", "removed"}, {"result", answer.value("result", nlohmann::json())}};
+                    say("Plugin " + plugin + " removed " + name);
+                    continue;
+                }
+                const nlohmann::json error = answer.value("error", nlohmann::json::object());
+                const std::string code = error.value("code", "");
+                if (code == "not_implemented" || code == "unsupported") {
+                    report_["plugins"][plugin] = {{"state", "skipped"}, {"reason", error.value("message", code)}};
+                    continue;
+                }
+                const std::string step = "remove " + name;
+                if (!force)
+                    throw Error("component_failed",
+                                "Plugin " + plugin + " failed on member " + leader() + " at step \"" + step +
+                                    "\": " + error.value("message", ""),
+                                {{"member", leader()}, {"plugin", plugin}, {"step", step}, {"cause_code", code}});
+                report_["plugins"][plugin] = {{"state", "failed"}, {"error", error}};
+                say("Plugin " + plugin + " could not remove " + name + " (going on, --force): " +
+                    error.value("message", ""));
+            }
+        return report_;
+    }
+
     nlohmann::json dry_run() {
         std::vector<ComponentPlugin> taking_part;
         check(taking_part);
@@ -94,6 +128,7 @@ private:
 
     nlohmann::json plan_for(const ComponentPlugin& plugin) const {
         return {{"members", run_.members},
+                {"addresses", run_.addresses},
                 {"joining", run_.joining},
                 {"bootstrap", run_.bootstrap},
                 {"config", config_of(plugin)},
@@ -133,8 +168,14 @@ private:
                                          std::async(std::launch::async, [this, member, name = plugin.name] {
                                              return ask(member, name, "discover", nlohmann::json::object());
                                          }));
+                // A plugin reads the member's report, or {"error": ...} when discovery failed there.
                 nlohmann::json all = nlohmann::json::object();
-                for (auto& [name, report] : plugins) all[name] = report.get();
+                for (auto& [name, report] : plugins) {
+                    const nlohmann::json answer = report.get();
+                    all[name] = answer.value("ok", false)
+                                    ? answer.value("result", nlohmann::json::object())
+                                    : nlohmann::json{{"error", answer.value("error", nlohmann::json::object())}};
+                }
                 return std::pair{member, all};
             }));
         for (auto& answer : asked) {
@@ -272,6 +313,11 @@ private:
 nlohmann::json run_components(const ComponentRun& run) {
     if (run.members.empty()) throw Error("invalid_plan", "No members to form components on");
     return Orchestrator(run).go();
+}
+
+nlohmann::json remove_from_components(const ComponentRun& run, const std::string& name, bool force) {
+    if (run.members.empty()) throw Error("invalid_plan", "No member to remove components from");
+    return Orchestrator(run).remove(name, force);
 }
 
 nlohmann::json check_components(const ComponentRun& run) {

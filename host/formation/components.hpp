@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct ComponentRun {
     std::vector<std::string> members{};                // every member; the first one leads (the initiator)
     std::vector<std::string> joining{};                // the members that join in this run
     bool bootstrap = false;                            // the first member bootstraps each component
+    std::map<std::string, std::string> addresses{};    // member name -> its IP address (hooks get it)
     std::vector<ComponentPlugin> plugins{};            // the plugins loaded on the initiator
     nlohmann::json config = nlohmann::json::object();  // the preseed document
     HookCall call{};
@@ -45,5 +47,12 @@ nlohmann::json run_components(const ComponentRun& run);
 // and each plugin validates. Returns {"plugins": {name: {"state": "ready"|"skipped", ...}},
 // "waves": [...]}; throws as run_components for a problem.
 nlohmann::json check_components(const ComponentRun& run);
+
+// Removes member `name` from every component cluster before it leaves the membership: each plugin,
+// in reverse wave order, runs its teardown on the first member of run.members with
+// {"remove": name, "force": force}. A plugin without a teardown (not_implemented) is skipped. A
+// failure stops the removal (Error "component_failed" naming member, plugin and step) unless
+// `force`, which goes on and reports it. Returns {"plugins": {name: {"state", "result"|"error"}}}.
+nlohmann::json remove_from_components(const ComponentRun& run, const std::string& name, bool force);
 
 }  // namespace microcloud::host::formation

@@ -8,6 +8,7 @@
 #include "formation/joiner.hpp"
 #include "formation/preseed.hpp"
 #include "membership/member_file.hpp"
+#include "transport/net_util.hpp"
 #include "trust/passphrase.hpp"
 
 #include <spdlog/spdlog.h>
@@ -88,11 +89,17 @@ ComponentRun component_run(const PreseedContext& context, const std::set<std::st
                            const nlohmann::json& config, const std::function<void(const std::string&)>& progress) {
     ComponentRun run;
     run.members.push_back(context.name);
-    if (context.membership.clustered())
-        for (const auto& member : context.membership.list())
-            if (member.value("name", "") != context.name) run.members.push_back(member.value("name", ""));
+    const nlohmann::json members = context.membership.clustered() ? context.membership.list() : nlohmann::json::array();
+    for (const auto& member : members)
+        if (member.value("name", "") != context.name) run.members.push_back(member.value("name", ""));
     run.joining.assign(joining.begin(), joining.end());
     run.bootstrap = bootstrap;
+    // Addresses: the preseed's systems, then what the membership knows (it wins).
+    for (const auto& system : config.value("systems", nlohmann::json::array()))
+        if (system.is_object() && system.contains("address") && system["address"].is_string())
+            run.addresses[system.value("name", "")] = system["address"].get<std::string>();
+    for (const auto& member : members)
+        run.addresses[member.value("name", "")] = transport::net::host_of(member.value("address", ""));
     run.plugins = context.components;
     run.config = config;
     run.call = [&membership = context.membership](const std::string& member, const std::string& plugin,
