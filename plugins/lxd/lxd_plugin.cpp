@@ -2,7 +2,12 @@
 #include "lxd_plugin.hpp"
 
 #include "discovery_report.hpp"
+#include "apply_state.hpp"
+#include "desired_state.hpp"
 #include "envelope.hpp"
+#include "lxd_api.hpp"
+#include "member_resources.hpp"
+#include "plan_rules.hpp"
 #include "inventory.hpp"
 #include "program_probe.hpp"
 #include "server_summary.hpp"
@@ -41,6 +46,23 @@ Answer ask(const sdk::Context& ctx, const std::string& socket, const std::string
     }
 }
 
+constexpr std::chrono::seconds ready_limit{120};
+
+// The name of the member the hook runs on (the host's input "member": {"name", "state_dir"}).
+std::string member_name(const Json& input) {
+    const Json member = input.value("member", Json::object());
+    return member.is_object() ? member.value("name", "") : std::string();
+}
+
+// The IP address the plan gives `member` (input "addresses").
+std::string address_of(const Json& input, const std::string& member) {
+    const Json addresses = input.value("addresses", Json::object());
+    auto it = addresses.find(member);
+    if (member.empty() || it == addresses.end() || !it->is_string() || it->get<std::string>().empty())
+        throw sdk::Error("invalid_input", "the plan gives no address for member \"" + member + "\"");
+    return it->get<std::string>();
+}
+
 }  // namespace
 
 LxdPlugin::LxdPlugin(const Json& config, SystemView system)
@@ -60,11 +82,71 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
             seen.networks = ask(ctx, socket, "/1.0/networks?recursion=1", &summarize_networks);
         }
     }
-    return build_report(seen);
+    Json report = build_report(seen);
+    try {
+        report.update(member_resources(ctx.member_facts()));
+    } catch (const sdk::Error& e) {
+        report["reasons"].push_back(std::string("This member's disks and interfaces are unknown: ") + e.what());
+    }
+    return report;
 }
 
-Json LxdPlugin::validate(sdk::Context&) { sdk::not_implemented("lxd", "validate"); }
-Json LxdPlugin::join(sdk::Context&) { sdk::not_implemented("lxd", "join"); }
-Json LxdPlugin::teardown(sdk::Context&) { sdk::not_implemented("lxd", "teardown"); }
+std::string LxdPlugin::socket() const {
+    const SocketChoice choice = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
+    if (!choice.path || !system_.exists(*choice.path))
+        throw sdk::Error("lxd_unavailable",
+                         "LXD is not running here: no socket at " +
+                             (choice.path ? *choice.path : std::string("any of the usual places")),
+                         Json{{"tried", choice.tried}});
+    return *choice.path;
+}
+
+Json LxdPlugin::validate(sdk::Context& ctx) { return plan_problems(ctx.input()); }
+
+Json LxdPlugin::join(sdk::Context& ctx) {
+    const Json& input = ctx.input();
+    const std::string member = member_name(input);
+    const std::string ip = address_of(input, member);
+    const LxdApi api(ctx, socket());
+    api.wait_ready(ready_limit);
+    if (input.value("bootstrap", false)) {
+        ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
+        return bootstrap_cluster(api, member, ip, prior_);
+    }
+    const Json token = input.value("token", Json::object());
+    ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
+    join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
+    return Json{{"joined", member}};
+}
+
+Json LxdPlugin::issue_token(sdk::Context& ctx) {
+    const std::string name = ctx.input().value("name", "");
+    if (name.empty()) throw sdk::Error("invalid_input", "issue_token needs the joiner's name (input \"name\")");
+    return issue_join_token(LxdApi(ctx, socket()), name);
+}
+
+Json LxdPlugin::configure(sdk::Context& ctx) {
+    const LxdApi api(ctx, socket());
+    const Json server = api.get("/1.0");
+    LxdFacts facts;
+    for (const Json& driver : summarize_server(server).value("storage_drivers", Json::array()))
+        facts.drivers.push_back(driver.value("name", ""));
+    for (const Json& pool : api.get("/1.0/storage-pools?recursion=1")) facts.pools[pool.value("name", "")] = pool.value("driver", "");
+    const DesiredState state = desired_state(ctx.input(), facts);
+    return apply_state(api, state, [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
+}
+
+Json LxdPlugin::teardown(sdk::Context& ctx) {
+    const Json& input = ctx.input();
+    const LxdApi api(ctx, socket());
+    if (input.contains("remove")) {
+        const std::string name = input.value("remove", "");
+        ctx.info("lxd: removing " + name + " from LXD's cluster" + (input.value("force", false) ? " (forced)" : ""));
+        return remove_cluster_member(api, name, input.value("force", false));
+    }
+    Json result = leave_cluster(api, member_name(input), prior_);
+    prior_ = PriorAddresses{};
+    return result;
+}
 
 }  // namespace microcloud::plugins::lxd

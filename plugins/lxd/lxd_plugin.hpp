@@ -1,6 +1,7 @@
 // plugins/lxd/lxd_plugin.hpp - the LXD component plugin: discovery through LXD's REST socket.
 #pragma once
 
+#include "cluster_steps.hpp"
 #include "config.hpp"
 #include "system_view.hpp"
 
@@ -15,13 +16,24 @@ public:
 
     /// Reports whether LXD is installed and running here, its version, features, pools and networks.
     sdk::Json discover(sdk::Context& ctx) override;
+    /// The plan's problems (plan_rules.hpp).
     sdk::Json validate(sdk::Context& ctx) override;
+    /// Bootstraps LXD's cluster on the first member, or joins this member with its token.
     sdk::Json join(sdk::Context& ctx) override;
+    /// {"remove": NAME, "force"}: removes NAME from LXD's cluster; otherwise undoes this member's join.
     sdk::Json teardown(sdk::Context& ctx) override;
+    /// A join token for input "name", with the cluster certificate and existing pools/networks.
+    sdk::Json issue_token(sdk::Context& ctx);
+    /// Pools, networks and the default profile (desired_state.hpp), created idempotently.
+    sdk::Json configure(sdk::Context& ctx);
 
 private:
+    // LXD's socket, or Error("lxd_unavailable") saying where it was looked for.
+    std::string socket() const;
+
     Config config_;
     SystemView system_;
+    PriorAddresses prior_;  // what this run's join changed, for teardown
 };
 
 }  // namespace microcloud::plugins::lxd

@@ -97,18 +97,41 @@ TEST(LxdPlugin, UnknownConfigKeyStopsCreation) {
     EXPECT_THROW(LxdPlugin(Json{{"sock", "/x"}}, system_with({}, {})), sdk::Error);
 }
 
-TEST(LxdPlugin, UnwrittenHooksSayNotImplemented) {
+TEST(LxdPlugin, HooksThatNeedLxdSayItIsNotRunning) {
+    test::FakeHost host;
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {}));
+    auto ctx = host.context();
+    for (auto hook : {&LxdPlugin::teardown, &LxdPlugin::configure}) {
+        try {
+            (plugin.*hook)(ctx);
+            FAIL() << "a hook ran without LXD";
+        } catch (const sdk::Error& e) {
+            EXPECT_EQ(e.code(), "lxd_unavailable") << e.what();
+            EXPECT_NE(std::string(e.what()).find(socket), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(LxdPlugin, JoinAndTokenCheckTheirInputFirst) {
+    test::FakeHost host;
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    for (auto hook : {&LxdPlugin::join, &LxdPlugin::issue_token}) {
+        try {
+            (plugin.*hook)(ctx);
+            FAIL() << "a hook ran without its input";
+        } catch (const sdk::Error& e) {
+            EXPECT_EQ(e.code(), "invalid_input") << e.what();
+        }
+    }
+    EXPECT_TRUE(host.requests.empty());
+}
+
+TEST(LxdPlugin, ValidateNeedsNoLxdAndFindsNoProblemInAnEmptyPlan) {
     test::FakeHost host;
     LxdPlugin plugin(Json::object(), system_with({}, {}));
     auto ctx = host.context();
-    for (auto hook : {&LxdPlugin::validate, &LxdPlugin::join, &LxdPlugin::teardown}) {
-        try {
-            (plugin.*hook)(ctx);
-            FAIL() << "a hook that is not written returned";
-        } catch (const sdk::Error& e) {
-            EXPECT_EQ(e.code(), "not_implemented");
-        }
-    }
+    EXPECT_EQ(plugin.validate(ctx), Json::array());
 }
 
 }  // namespace

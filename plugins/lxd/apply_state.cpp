@@ -1,0 +1,69 @@
+// plugins/lxd/apply_state.cpp - the two-phase creation LXD clusters need, then the profile.
+#include "apply_state.hpp"
+
+namespace microcloud::plugins::lxd {
+
+using sdk::Error;
+using sdk::Json;
+
+namespace {
+
+std::string collection(const Entity& entity) {
+    return entity.kind == "storage-pool" ? "/1.0/storage-pools" : "/1.0/networks";
+}
+
+Json request_body(const Entity& entity, const Json& config) {
+    Json body{{"name", entity.name}, {"config", config}};
+    body[entity.kind == "storage-pool" ? "driver" : "type"] = entity.type;
+    return body;
+}
+
+// "Created" when the entity exists cluster-wide, "Pending"/"Errored" when half made, "" when absent.
+std::string status_of(const LxdApi& api, const Entity& entity) {
+    const std::string path = collection(entity) + "/" + entity.name;
+    if (!api.exists(path)) return "";
+    return api.get(path).value("status", "Created");
+}
+
+void create(const LxdApi& api, const Entity& entity) {
+    if (entity.per_member)
+        for (const auto& [member, keys] : entity.members.items()) {
+            try {
+                api.send("POST", collection(entity) + "?target=" + member, request_body(entity, keys));
+            } catch (const Error& e) {
+                // A run that stopped half-way left this member's part defined already.
+                if (std::string(e.what()).find("already") == std::string::npos) throw;
+            }
+        }
+    api.send("POST", collection(entity), request_body(entity, entity.config));
+}
+
+}  // namespace
+
+Json apply_state(const LxdApi& api, const DesiredState& state, const std::function<void(const std::string&)>& say) {
+    Json report{{"created", Json::array()}, {"existing", Json::array()}};
+    if (!state.server_config.empty()) api.send("PATCH", "/1.0", Json{{"config", state.server_config}});
+    for (const Entity& entity : state.entities) {
+        const std::string label = entity.kind + " " + entity.name + " (" + entity.type + ")";
+        if (status_of(api, entity) == "Created") {
+            report["existing"].push_back(label);
+            continue;
+        }
+        say("Creating " + label + " on " + std::to_string(entity.members.size()) + " members");
+        create(api, entity);
+        report["created"].push_back(label);
+    }
+    const Json profile = api.get("/1.0/profiles/default");
+    Json devices = profile.value("devices", Json::object());
+    if (!devices.is_object()) devices = Json::object();
+    for (const auto& [name, device] : state.profile_devices.items()) devices[name] = device;
+    api.send("PUT", "/1.0/profiles/default",
+             Json{{"config", profile.value("config", Json::object())},
+                  {"description", profile.value("description", "")},
+                  {"devices", devices}});
+    report["profile_devices"] = devices;
+    say("Default profile: " + devices.dump());
+    return report;
+}
+
+}  // namespace microcloud::plugins::lxd

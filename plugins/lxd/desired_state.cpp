@@ -1,0 +1,145 @@
+// plugins/lxd/desired_state.cpp - the plan's pools, networks and profile as LXD requests.
+#include "desired_state.hpp"
+
+#include <algorithm>
+
+namespace microcloud::plugins::lxd {
+
+using sdk::Json;
+
+namespace {
+
+bool has(const std::vector<std::string>& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// The preseed's systems[] entry of `member` (empty object when absent).
+Json system_of(const Json& input, const std::string& member) {
+    for (const Json& system : input.value("preseed", Json::object()).value("systems", Json::array()))
+        if (system.is_object() && system.value("name", "") == member) return system;
+    return Json::object();
+}
+
+// systems[member].storage.local: {"path", "wipe"} or an empty object.
+Json local_disk(const Json& input, const std::string& member) {
+    const Json storage = system_of(input, member).value("storage", Json::object());
+    const Json local = storage.is_object() ? storage.value("local", Json::object()) : Json::object();
+    return local.is_object() && local.contains("path") ? local : Json::object();
+}
+
+std::vector<std::string> members_of(const Json& input) {
+    return input.value("members", std::vector<std::string>{});
+}
+
+Json published(const Json& input, const char* provider) {
+    const Json all = input.value("published", Json::object());
+    auto it = all.find(provider);
+    return it != all.end() && it->is_object() && !it->empty() ? *it : Json();
+}
+
+Json local_member_keys(const Json& input, const std::string& member, const std::string& driver) {
+    Json keys = Json::object();
+    const Json disk = local_disk(input, member);
+    if (driver == "dir" || disk.empty()) return keys;
+    keys["source"] = disk.value("path", "");
+    if (disk.value("wipe", false)) keys["source.wipe"] = "true";
+    return keys;
+}
+
+Entity local_pool(const Json& input, const LxdFacts& facts) {
+    Entity pool{"storage-pool", "local", local_driver(input, facts)};
+    for (const std::string& member : members_of(input)) pool.members[member] = local_member_keys(input, member, pool.type);
+    return pool;
+}
+
+Entity remote_pool(const Json& input, const Json& ceph) {
+    Entity pool{"storage-pool", "remote", "ceph"};
+    pool.config = {{"ceph.osd.pool_name", ceph.value("pool", "lxd_remote")}, {"ceph.rbd.du", "false"}};
+    if (ceph.contains("cluster_name")) pool.config["ceph.cluster_name"] = ceph["cluster_name"];
+    if (ceph.contains("user")) pool.config["ceph.user.name"] = ceph["user"];
+    for (const std::string& member : members_of(input)) pool.members[member] = {{"source", ceph.value("pool", "lxd_remote")}};
+    return pool;
+}
+
+void ovn_networks(const Json& input, const Json& ovn, DesiredState& state) {
+    const Json settings = input.value("preseed", Json::object()).value("ovn", Json::object());
+    Entity uplink{"network", "UPLINK", "physical"};
+    if (settings.contains("ipv4_gateway")) uplink.config["ipv4.gateway"] = settings["ipv4_gateway"];
+    if (settings.contains("ipv4_range")) uplink.config["ipv4.ovn.ranges"] = settings["ipv4_range"];
+    if (settings.contains("ipv6_gateway")) uplink.config["ipv6.gateway"] = settings["ipv6_gateway"];
+    if (settings.contains("dns_servers")) uplink.config["dns.nameservers"] = settings["dns_servers"];
+    for (const std::string& member : members_of(input))
+        uplink.members[member] = {{"parent", system_of(input, member).value("ovn_uplink_interface", "")}};
+    state.entities.push_back(uplink);
+    Entity network{"network", "default", "ovn"};
+    network.config = {{"network", "UPLINK"}};
+    network.per_member = false;
+    state.entities.push_back(network);
+    if (ovn.contains("northbound_connection"))
+        state.server_config["network.ovn.northbound_connection"] = ovn["northbound_connection"];
+}
+
+void fan_network(const Json& input, const Json& fan, DesiredState& state) {
+    Entity bridge{"network", "lxdfan0", "bridge"};
+    bridge.config = {{"bridge.mode", "fan"}};
+    if (fan.contains("underlay_subnet")) bridge.config["fan.underlay_subnet"] = fan["underlay_subnet"];
+    for (const std::string& member : members_of(input)) bridge.members[member] = Json::object();
+    state.entities.push_back(bridge);
+}
+
+}  // namespace
+
+std::string local_driver(const Json& input, const LxdFacts& facts) {
+    const Json config = input.value("config", Json::object());
+    if (config.is_object() && config.contains("local_driver")) return config.value("local_driver", "");
+    if (facts.pools.contains("local")) return facts.pools.value("local", "");
+    const std::vector<std::string> members = members_of(input);
+    const bool disks_everywhere = !members.empty() && std::all_of(members.begin(), members.end(), [&](const auto& m) {
+        return !local_disk(input, m).empty();
+    });
+    for (const char* driver : {"zfs", "btrfs", "lvm"})
+        if (has(facts.drivers, driver) && (disks_everywhere || std::string(driver) == "zfs")) return driver;
+    return "dir";
+}
+
+DesiredState desired_state(const Json& input, const LxdFacts& facts) {
+    DesiredState state;
+    state.entities.push_back(local_pool(input, facts));
+    std::string root_pool = "local";
+    if (const Json ceph = published(input, "ceph"); !ceph.is_null()) {
+        state.entities.push_back(remote_pool(input, ceph));
+        root_pool = "remote";
+    }
+    std::string network;
+    if (const Json ovn = published(input, "ovn"); !ovn.is_null()) {
+        ovn_networks(input, ovn, state);
+        network = "default";
+    } else if (const Json fan = published(input, "fan"); !fan.is_null()) {
+        fan_network(input, fan, state);
+        network = "lxdfan0";
+    }
+    state.profile_devices["root"] = {{"type", "disk"}, {"path", "/"}, {"pool", root_pool}};
+    if (!network.empty()) state.profile_devices["eth0"] = {{"type", "nic"}, {"name", "eth0"}, {"network", network}};
+    return state;
+}
+
+Json member_config_for(const Json& input, const std::string& member, const Json& existing) {
+    Json out = Json::array();
+    const Json pools = existing.value("pools", Json::object());
+    for (const auto& [name, driver] : pools.items()) {
+        Json keys = Json::object();
+        if (name == "local") keys = local_member_keys(input, member, driver.get<std::string>());
+        if (name == "remote") keys = {{"source", published(input, "ceph").is_null() ? "lxd_remote" : published(input, "ceph").value("pool", "lxd_remote")}};
+        for (const auto& [key, value] : keys.items())
+            out.push_back({{"entity", "storage-pool"}, {"name", name}, {"key", key}, {"value", value}});
+    }
+    const Json networks = existing.value("networks", Json::array());
+    if (std::find(networks.begin(), networks.end(), Json("UPLINK")) != networks.end())
+        out.push_back({{"entity", "network"},
+                       {"name", "UPLINK"},
+                       {"key", "parent"},
+                       {"value", system_of(input, member).value("ovn_uplink_interface", "")}});
+    return out;
+}
+
+}  // namespace microcloud::plugins::lxd

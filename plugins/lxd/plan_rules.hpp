@@ -1,0 +1,25 @@
+// plugins/lxd/plan_rules.hpp - the validate hook's checks (pure): every member's discovery report
+// against the plan: LXD running, version and extensions, standalone (or the cluster itself when
+// growing it), no pool or network in the way, each local disk present and usable, each uplink
+// interface eligible, the configured driver available.
+#pragma once
+
+#include <microcloud/sdk/plugin.hpp>
+
+#include <string>
+#include <vector>
+
+namespace microcloud::plugins::lxd {
+
+/// LXD API extensions the plugin relies on.
+const std::vector<std::string>& required_extensions();
+
+/// The preseed section's (the `lxd` key) accepted keys.
+const std::vector<std::string>& plan_config_keys();
+
+/// Problems as [{"field", "message", "severity": "error"|"warning"}] for the validate input
+/// ({members, joining, bootstrap, config, preseed, discovery: {member: report}}). Members without
+/// a report (a dry run knows only its own) are not judged.
+sdk::Json plan_problems(const sdk::Json& input);
+
+}  // namespace microcloud::plugins::lxd

@@ -1,0 +1,149 @@
+// tests/unit/plugins/lxd/plan_rules_test.cpp - the validate rules over discovery reports shaped
+// as the discover hook writes them.
+#include "plan_rules.hpp"
+
+#include <gtest/gtest.h>
+
+namespace microcloud::plugins::lxd {
+namespace {
+
+using sdk::Json;
+
+Json standalone_report() {
+    return Json{{"running", true},
+                {"version", "5.0.2"},
+                {"clustered", false},
+                {"server_name", "none"},
+                {"api_extensions", required_extensions()},
+                {"storage_drivers", Json::array({{{"name", "dir"}, {"remote", false}}, {{"name", "lvm"}, {"remote", false}},
+                                                 {{"name", "ceph"}, {"remote", true}}})},
+                {"storage_pools", Json::array()},
+                {"networks", Json::array()},
+                {"disks", Json::array({{{"path", "/dev/loop0"}, {"name", "loop0"}, {"in_use", false}, {"partitions", Json::array()}},
+                                       {{"path", "/dev/vda"}, {"name", "vda"}, {"in_use", true}, {"in_use_reason", "mounted at /"}}})},
+                {"interfaces", Json::array({{{"name", "eth0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", true}},
+                                            {{"name", "uplink0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", false}},
+                                            {{"name", "eth9"}, {"state", "down"}, {"bridge", false}, {"master", ""}, {"global_address", false}}})},
+                {"reasons", Json::array()}};
+}
+
+Json plan(bool bootstrap = true) {
+    Json reports;
+    for (const char* m : {"m1", "m2", "m3"}) reports[m] = standalone_report();
+    return Json{{"members", {"m1", "m2", "m3"}},
+                {"joining", {"m2", "m3"}},
+                {"bootstrap", bootstrap},
+                {"config", Json::object()},
+                {"preseed", {{"systems", Json::array({{{"name", "m1"}}, {{"name", "m2"}}, {{"name", "m3"}}})}}},
+                {"discovery", reports}};
+}
+
+Json errors(const Json& problems) {
+    Json out = Json::array();
+    for (const Json& p : problems)
+        if (p.value("severity", "") == "error") out.push_back(p);
+    return out;
+}
+
+// The one error of `input`, checked to name `field` and hold `words`.
+void expect_one_error(const Json& input, const std::string& field, const std::string& words) {
+    const Json found = errors(plan_problems(input));
+    ASSERT_EQ(found.size(), 1u) << found.dump(2);
+    EXPECT_EQ(found[0].at("field"), field);
+    EXPECT_NE(found[0].value("message", "").find(words), std::string::npos) << found[0].dump();
+}
+
+TEST(LxdPlanRules, ThreeStandaloneServersAreFine) { EXPECT_EQ(plan_problems(plan()), Json::array()); }
+
+TEST(LxdPlanRules, NotRunningSaysWhyWithTheReportsReasons) {
+    Json input = plan();
+    input["discovery"]["m2"] = {{"running", false}, {"reasons", {"The LXD socket /x does not exist"}}};
+    expect_one_error(input, "systems[m2]", "LXD is not running on m2: The LXD socket /x does not exist");
+}
+
+TEST(LxdPlanRules, AlreadyClusteredMemberIsRefused) {
+    Json input = plan();
+    input["discovery"]["m3"]["clustered"] = true;
+    input["discovery"]["m3"]["server_name"] = "other";
+    expect_one_error(input, "systems[m3]", "already clustered (as \"other\")");
+}
+
+TEST(LxdPlanRules, GrowingNeedsAClusteredLeaderAndStandaloneJoiners) {
+    Json input = plan(false);
+    input["joining"] = {"m3"};
+    expect_one_error(input, "systems[m1]", "is not clustered, so it cannot take new members");
+    input["discovery"]["m1"]["clustered"] = true;
+    EXPECT_EQ(plan_problems(input), Json::array());
+}
+
+TEST(LxdPlanRules, OldVersionAndMissingExtensions) {
+    Json input = plan();
+    input["discovery"]["m1"]["version"] = "4.0.9";
+    input["discovery"]["m1"]["api_extensions"] = {"clustering"};
+    const Json found = errors(plan_problems(input));
+    ASSERT_EQ(found.size(), 2u) << found.dump(2);
+    EXPECT_NE(found[0].value("message", "").find("version 4.0.9; version 5.0 or later"), std::string::npos);
+    EXPECT_NE(found[1].value("message", "").find("clustering_join_token, clustering_server_address"), std::string::npos);
+}
+
+TEST(LxdPlanRules, ExistingPoolOrNetworkInTheWay) {
+    Json input = plan();
+    input["discovery"]["m2"]["storage_pools"] = {{{"name", "local"}, {"driver", "dir"}}};
+    expect_one_error(input, "systems[m2]", "already has a storage pool named \"local\"");
+    input = plan();
+    input["discovery"]["m2"]["networks"] = {{{"name", "lxdfan0"}, {"managed", true}}};
+    expect_one_error(input, "systems[m2]", "already has a network named \"lxdfan0\"");
+}
+
+TEST(LxdPlanRules, LocalDiskMissingInUseOrPartitioned) {
+    Json input = plan();
+    input["preseed"]["systems"][1]["storage"] = {{"local", {{"path", "/dev/sdz"}}}};
+    expect_one_error(input, "systems[m2].storage.local.path", "Disk \"/dev/sdz\" was not found on m2; its disks: loop0, vda");
+    input["preseed"]["systems"][1]["storage"]["local"]["path"] = "/dev/vda";
+    expect_one_error(input, "systems[m2].storage.local.path", "is in use (mounted at /)");
+    input["preseed"]["systems"][1]["storage"]["local"]["path"] = "/dev/loop0";
+    input["discovery"]["m2"]["disks"][0]["partitions"] = {{{"name", "loop0p1"}}};
+    expect_one_error(input, "systems[m2].storage.local.path", "has partitions; set wipe: true");
+    input["preseed"]["systems"][1]["storage"]["local"]["wipe"] = true;
+    EXPECT_EQ(plan_problems(input), Json::array());
+}
+
+TEST(LxdPlanRules, UplinkMustBeUpFreeAndWithoutGlobalAddress) {
+    Json input = plan();
+    auto& m3 = input["preseed"]["systems"][2];
+    m3["ovn_uplink_interface"] = "eth0";
+    expect_one_error(input, "systems[m3].ovn_uplink_interface", "has a global address");
+    m3["ovn_uplink_interface"] = "eth9";
+    expect_one_error(input, "systems[m3].ovn_uplink_interface", "is down");
+    m3["ovn_uplink_interface"] = "nope";
+    expect_one_error(input, "systems[m3].ovn_uplink_interface", "was not found on m3; its interfaces: eth0, uplink0, eth9");
+    m3["ovn_uplink_interface"] = "uplink0";
+    EXPECT_EQ(plan_problems(input), Json::array());
+    input["discovery"]["m3"]["interfaces"][0]["bridge"] = true;  // a bridge may hold an address
+    m3["ovn_uplink_interface"] = "eth0";
+    EXPECT_EQ(plan_problems(input), Json::array());
+}
+
+TEST(LxdPlanRules, SectionKeysAndDriverAreChecked) {
+    Json input = plan();
+    input["config"] = {{"local_drvier", "dir"}};
+    expect_one_error(input, "lxd.local_drvier", "accepted keys: local_driver");
+    input["config"] = {{"local_driver", "zfs"}};
+    const Json found = errors(plan_problems(input));
+    ASSERT_EQ(found.size(), 3u);  // one per member
+    EXPECT_NE(found[0].value("message", "").find("\"zfs\" is not available in LXD on m1; available: dir, lvm"),
+              std::string::npos)
+        << found[0].dump();
+    input["config"] = {{"local_driver", "lvm"}};
+    EXPECT_EQ(plan_problems(input), Json::array());
+}
+
+TEST(LxdPlanRules, DryRunJudgesOnlyTheMembersItHasReportsFor) {
+    Json input = plan();
+    input["discovery"] = {{"m1", standalone_report()}};
+    input["preseed"]["systems"][1]["storage"] = {{"local", {{"path", "/dev/sdz"}}}};
+    EXPECT_EQ(plan_problems(input), Json::array());
+}
+
+}  // namespace
+}  // namespace microcloud::plugins::lxd
