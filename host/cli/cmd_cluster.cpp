@@ -165,11 +165,27 @@ int remove_member(const Invocation& inv, bool components) {
     po::notify(vm);
     if (names.size() != 1) throw Error("invalid_arguments", "Usage: microcloud remove NAME [--force]");
     const bool live = inv.format == Format::table;
-    print_object(inv, inv.client().post_streaming("/1.0/cluster/remove",
-                                                  {{"name", names[0]}, {"force", force}, {"components", components}},
-                                                  [live](const std::string& line) {
-                                                      if (live) std::cout << "  " << line << "\n" << std::flush;
-                                                  }));
+    const nlohmann::json removed = inv.client().post_streaming(
+        "/1.0/cluster/remove", {{"name", names[0]}, {"force", force}, {"components", components}},
+        [live](const std::string& line) {
+            if (live) std::cout << "  " << line << "\n" << std::flush;
+        });
+    if (!live || !removed.contains("components")) {
+        print_object(inv, removed);
+        return 0;
+    }
+    // One row per component: what its plugin did with the member.
+    Table table{{"COMPONENT", "STATE", "DETAIL"}, {}};
+    const nlohmann::json plugins = removed["components"].value("plugins", nlohmann::json::object());
+    for (const auto& [plugin, outcome] : plugins.items()) {
+        std::string detail = outcome.value("reason", "");
+        if (outcome.contains("result") && outcome["result"].is_object())
+            detail = outcome["result"].value("detail", outcome["result"].dump());
+        if (outcome.contains("error")) detail = outcome["error"].value("message", "");
+        table.rows.push_back({plugin, outcome.value("state", ""), detail});
+    }
+    print(inv, removed, table);
+    std::cout << "Removed " << removed.value("removed", names[0]) << " from the cluster\n";
     return 0;
 }
 

@@ -161,11 +161,11 @@ Json leave_cluster(const LxdApi& api, const std::string& name, const PriorAddres
 
 Json remove_cluster_member(const LxdApi& api, const std::string& name, bool force) {
     if (!environment(api).value("server_clustered", false))
-        return Json{{"removed", false}, {"reason", "LXD on this member is not clustered"}};
+        return Json{{"removed", false}, {"detail", "LXD on this member is not clustered"}};
     if (!api.exists("/1.0/cluster/members/" + name))
-        return Json{{"removed", false}, {"reason", "LXD's cluster has no member " + name}};
+        return Json{{"removed", false}, {"detail", "LXD's cluster has no member " + name}};
     api.send("DELETE", "/1.0/cluster/members/" + name + (force ? "?force=1" : ""));
-    return Json{{"removed", true}};
+    return Json{{"removed", true}, {"detail", "removed from LXD's cluster" + std::string(force ? " (forced)" : "")}};
 }
 
 }  // namespace microcloud::plugins::lxd

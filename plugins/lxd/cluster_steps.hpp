@@ -42,7 +42,7 @@ void join_cluster(const LxdApi& api, const std::string& name, const std::string&
 sdk::Json leave_cluster(const LxdApi& api, const std::string& name, const PriorAddresses& prior);
 
 /// Removes member `name` from the cluster this LXD belongs to; LXD refuses (with its reason) when
-/// the member still holds instances, unless `force`. Returns {"removed": bool, "reason"?}.
+/// the member still holds instances, unless `force`. Returns {"removed": bool, "detail"}.
 sdk::Json remove_cluster_member(const LxdApi& api, const std::string& name, bool force);
 
 }  // namespace microcloud::plugins::lxd

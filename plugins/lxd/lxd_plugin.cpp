@@ -46,7 +46,8 @@ Answer ask(const sdk::Context& ctx, const std::string& socket, const std::string
     }
 }
 
-constexpr std::chrono::seconds ready_limit{120};
+// Discovery found LXD running moments ago: a join that finds it gone fails fast.
+constexpr std::chrono::seconds still_running_limit{10};
 
 // The name of the member the hook runs on (the host's input "member": {"name", "state_dir"}).
 std::string member_name(const Json& input) {
@@ -91,6 +92,11 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
     return report;
 }
 
+std::string LxdPlugin::socket_or_empty() const {
+    const SocketChoice choice = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
+    return choice.path.value_or("");
+}
+
 std::string LxdPlugin::socket() const {
     const SocketChoice choice = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
     if (!choice.path || !system_.exists(*choice.path))
@@ -101,14 +107,17 @@ std::string LxdPlugin::socket() const {
     return *choice.path;
 }
 
-Json LxdPlugin::validate(sdk::Context& ctx) { return plan_problems(ctx.input()); }
+Json LxdPlugin::validate(sdk::Context& ctx) {
+    if (const auto why = not_taking_part(ctx.input())) throw sdk::Error("unsupported", *why);
+    return plan_problems(ctx.input());
+}
 
 Json LxdPlugin::join(sdk::Context& ctx) {
     const Json& input = ctx.input();
     const std::string member = member_name(input);
     const std::string ip = address_of(input, member);
     const LxdApi api(ctx, socket());
-    api.wait_ready(ready_limit);
+    api.wait_ready(still_running_limit);
     if (input.value("bootstrap", false)) {
         ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
         return bootstrap_cluster(api, member, ip, prior_);
@@ -138,6 +147,11 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
 
 Json LxdPlugin::teardown(sdk::Context& ctx) {
     const Json& input = ctx.input();
+    if (input.contains("remove") && !system_.exists(socket_or_empty())) {
+        // LXD does not run on the member that removes: LXD's cluster cannot be asked from here.
+        throw sdk::Error("unsupported", "LXD is not running on this member, so it cannot remove " +
+                                            input.value("remove", "") + " from LXD's cluster");
+    }
     const LxdApi api(ctx, socket());
     if (input.contains("remove")) {
         const std::string name = input.value("remove", "");

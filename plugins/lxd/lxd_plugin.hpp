@@ -30,6 +30,8 @@ public:
 private:
     // LXD's socket, or Error("lxd_unavailable") saying where it was looked for.
     std::string socket() const;
+    // The socket LXD would listen on ("" when none is known), whether or not it exists.
+    std::string socket_or_empty() const;
 
     Config config_;
     SystemView system_;

@@ -156,15 +156,38 @@ const std::vector<std::string>& plan_config_keys() {
     return keys;
 }
 
+namespace {
+
+// The members whose LXD the plan concerns: the first member and those joining.
+std::set<std::string> judged_members(const Json& input) {
+    const auto members = input.value("members", std::vector<std::string>{});
+    const auto joining = input.value("joining", std::vector<std::string>{});
+    std::set<std::string> judged(joining.begin(), joining.end());
+    if (!members.empty()) judged.insert(members.front());
+    return judged;
+}
+
+}  // namespace
+
+std::optional<std::string> not_taking_part(const Json& input) {
+    const Json reports = input.value("discovery", Json::object());
+    std::string why;
+    for (const std::string& member : judged_members(input)) {
+        auto it = reports.find(member);
+        if (it == reports.end() || !it->is_object()) continue;
+        if (it->value("running", false) || it->contains("error")) return std::nullopt;
+        why += (why.empty() ? "" : "; ") + member + ": " + joined(it->value("reasons", Json::array()));
+    }
+    if (why.empty()) return std::nullopt;
+    return "LXD runs on none of the members (" + why + ")";
+}
+
 Json plan_problems(const Json& input) {
     Problems out;
     const Json reports = input.value("discovery", Json::object());
     const auto members = input.value("members", std::vector<std::string>{});
-    const auto joining = input.value("joining", std::vector<std::string>{});
     const bool bootstrap = input.value("bootstrap", false);
-    std::set<std::string> judged(joining.begin(), joining.end());
-    if (!members.empty()) judged.insert(members.front());
-    for (const std::string& member : judged) {
+    for (const std::string& member : judged_members(input)) {
         auto it = reports.find(member);
         if (it == reports.end() || !it->is_object()) continue;
         const bool is_leader = !members.empty() && member == members.front();

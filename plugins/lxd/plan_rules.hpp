@@ -6,6 +6,7 @@
 
 #include <microcloud/sdk/plugin.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ const std::vector<std::string>& required_extensions();
 
 /// The preseed section's (the `lxd` key) accepted keys.
 const std::vector<std::string>& plan_config_keys();
+
+/// Why LXD takes no part in this plan (it runs on none of the members judged), or nothing. The
+/// validate hook then answers "unsupported", and the formation goes on without LXD.
+std::optional<std::string> not_taking_part(const sdk::Json& input);
 
 /// Problems as [{"field", "message", "severity": "error"|"warning"}] for the validate input
 /// ({members, joining, bootstrap, config, preseed, discovery: {member: report}}). Members without

@@ -33,6 +33,20 @@ start_lxd() {
     start_component "$1" lxd lxd --group root --logfile "$(member_dir "$1")/logs/lxd-daemon.log"
 }
 
+# stop_lxd M [--kill]: stops M's LXD (SIGTERM, or SIGKILL to act out a crash); its socket stays.
+stop_lxd() {
+    local m=$1 how=${2:-} pid
+    pid=$(cat "$(component_pid_file "$m" lxd)" 2>/dev/null) && kill -0 "$pid" 2>/dev/null || {
+        note "LXD of $m is not running"
+        return 0
+    }
+    local signal=TERM done=stopped
+    [ "$how" = --kill ] && signal=KILL done=killed
+    kill -"$signal" "$pid"
+    wait_gone 30 "$pid" || die "LXD of $m (pid $pid) is still there 30 s after SIG$signal"
+    note "LXD of $m (pid $pid) $done"
+}
+
 # wait_lxd M: waits until M's LXD answers.
 wait_lxd() {
     local m=$1 seconds=${2:-120}

@@ -145,5 +145,18 @@ TEST(LxdPlanRules, DryRunJudgesOnlyTheMembersItHasReportsFor) {
     EXPECT_EQ(plan_problems(input), Json::array());
 }
 
+TEST(LxdPlanRules, NotRunningAnywhereMeansLxdTakesNoPart) {
+    Json input = plan();
+    EXPECT_FALSE(not_taking_part(input));
+    for (const char* m : {"m1", "m2", "m3"})
+        input["discovery"][m] = {{"running", false}, {"reasons", {std::string("no socket on ") + m}}};
+    const auto why = not_taking_part(input);
+    ASSERT_TRUE(why);
+    EXPECT_EQ(*why, "LXD runs on none of the members (m1: no socket on m1; m2: no socket on m2; m3: no socket on m3)");
+    input["discovery"]["m2"] = standalone_report();  // running somewhere: the others are errors
+    EXPECT_FALSE(not_taking_part(input));
+    EXPECT_EQ(errors(plan_problems(input)).size(), 2u);
+}
+
 }  // namespace
 }  // namespace microcloud::plugins::lxd
