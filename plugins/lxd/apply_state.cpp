@@ -38,9 +38,32 @@ void create(const LxdApi& api, const Entity& entity) {
     api.send("POST", collection(entity), request_body(entity, entity.config));
 }
 
+void put_profile_devices(const LxdApi& api, const Json& profile, const Json& devices) {
+    api.send("PUT", "/1.0/profiles/default",
+             Json{{"config", profile.value("config", Json::object())},
+                  {"description", profile.value("description", "")},
+                  {"devices", devices}});
+}
+
 }  // namespace
 
-Json apply_state(const LxdApi& api, const DesiredState& state, const std::function<void(const std::string&)>& say) {
+Json undo_changes(const LxdApi& api, const AppliedChanges& changes) {
+    Json undone = Json::array();
+    if (changes.profile_devices_before) {
+        put_profile_devices(api, api.get("/1.0/profiles/default"), *changes.profile_devices_before);
+        undone.push_back("profile default");
+    }
+    for (auto it = changes.created.rbegin(); it != changes.created.rend(); ++it) {
+        const std::string path = collection(*it) + "/" + it->name;
+        if (!api.exists(path)) continue;
+        api.send("DELETE", path);
+        undone.push_back(it->kind + " " + it->name);
+    }
+    return undone;
+}
+
+Json apply_state(const LxdApi& api, const DesiredState& state, AppliedChanges& changes,
+                 const std::function<void(const std::string&)>& say) {
     Json report{{"created", Json::array()}, {"existing", Json::array()}};
     if (!state.server_config.empty()) api.send("PATCH", "/1.0", Json{{"config", state.server_config}});
     for (const Entity& entity : state.entities) {
@@ -50,17 +73,16 @@ Json apply_state(const LxdApi& api, const DesiredState& state, const std::functi
             continue;
         }
         say("Creating " + label + " on " + std::to_string(entity.members.size()) + " members");
+        changes.created.push_back(entity);  // before: a half-made entity is taken back too
         create(api, entity);
         report["created"].push_back(label);
     }
     const Json profile = api.get("/1.0/profiles/default");
     Json devices = profile.value("devices", Json::object());
     if (!devices.is_object()) devices = Json::object();
+    if (!changes.profile_devices_before) changes.profile_devices_before = devices;
     for (const auto& [name, device] : state.profile_devices.items()) devices[name] = device;
-    api.send("PUT", "/1.0/profiles/default",
-             Json{{"config", profile.value("config", Json::object())},
-                  {"description", profile.value("description", "")},
-                  {"devices", devices}});
+    put_profile_devices(api, profile, devices);
     report["profile_devices"] = devices;
     say("Default profile: " + devices.dump());
     return report;

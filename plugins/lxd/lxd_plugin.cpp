@@ -142,7 +142,8 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
         facts.drivers.push_back(driver.value("name", ""));
     for (const Json& pool : api.get("/1.0/storage-pools?recursion=1")) facts.pools[pool.value("name", "")] = pool.value("driver", "");
     const DesiredState state = desired_state(ctx.input(), facts);
-    return apply_state(api, state, [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
+    applied_ = AppliedChanges{};
+    return apply_state(api, state, applied_, [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
 }
 
 Json LxdPlugin::teardown(sdk::Context& ctx) {
@@ -158,8 +159,12 @@ Json LxdPlugin::teardown(sdk::Context& ctx) {
         ctx.info("lxd: removing " + name + " from LXD's cluster" + (input.value("force", false) ? " (forced)" : ""));
         return remove_cluster_member(api, name, input.value("force", false));
     }
+    // A failed run: what configure created goes first (on the member that configured), then the join.
+    const Json undone = undo_changes(api, applied_);
+    applied_ = AppliedChanges{};
     Json result = leave_cluster(api, member_name(input), prior_);
     prior_ = PriorAddresses{};
+    result["undone"] = undone;
     return result;
 }
 

@@ -1,6 +1,7 @@
 // plugins/lxd/lxd_plugin.hpp - the LXD component plugin: discovery through LXD's REST socket.
 #pragma once
 
+#include "apply_state.hpp"
 #include "cluster_steps.hpp"
 #include "config.hpp"
 #include "system_view.hpp"
@@ -35,7 +36,8 @@ private:
 
     Config config_;
     SystemView system_;
-    PriorAddresses prior_;  // what this run's join changed, for teardown
+    PriorAddresses prior_;    // what this run's join changed, for teardown
+    AppliedChanges applied_;  // what this run's configure created, for teardown
 };
 
 }  // namespace microcloud::plugins::lxd

@@ -36,6 +36,17 @@ void FakeHost::answer_http(const std::string& socket, const std::string& path, i
     http_answers_[socket + " GET " + path] = Json{{"status", status}, {"body", body}, {"headers", Json::object()}};
 }
 
+void FakeHost::answer_request(const std::string& socket, const std::string& method, const std::string& path,
+                              int status, const std::string& body) {
+    http_answers_[socket + " " + method + " " + path] = Json{{"status", status}, {"body", body}, {"headers", Json::object()}};
+}
+
+void FakeHost::set_input(const Json& input) {
+    input_ = input.dump();
+    call_.input = input_.c_str();
+    call_.input_len = input_.size();
+}
+
 sdk::Context FakeHost::context() { return sdk::Context(&api_, &call_); }
 
 FakeHost& FakeHost::of(mc_call* call) { return *static_cast<FakeHost*>(call->host_data); }

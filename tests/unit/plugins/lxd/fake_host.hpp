@@ -23,7 +23,13 @@ public:
     /// GET `path` on `socket` answers with status and body; other requests find nobody listening.
     void answer_http(const std::string& socket, const std::string& path, int status, const std::string& body);
 
-    /// A Context for one hook call with an empty request.
+    /// `method` `path` on `socket` answers with status and body (LXD's JSON envelope).
+    void answer_request(const std::string& socket, const std::string& method, const std::string& path, int status,
+                        const std::string& body);
+    /// The request the next contexts carry (default: an empty object).
+    void set_input(const sdk::Json& input);
+
+    /// A Context for one hook call with the request set by set_input.
     sdk::Context context();
 
     /// Every HTTP request made, as "<socket> <method> <path>".

@@ -127,6 +127,59 @@ TEST(LxdPlugin, JoinAndTokenCheckTheirInputFirst) {
     EXPECT_TRUE(host.requests.empty());
 }
 
+const std::string ok_sync = R"({"type":"sync","status":"Success","status_code":200,"error_code":0,"error":"","metadata":{}})";
+
+std::string sync_with(const Json& metadata) {
+    return Json{{"type", "sync"}, {"status", "Success"}, {"status_code", 200}, {"metadata", metadata}}.dump();
+}
+
+// The requests made, without the socket: "METHOD path".
+std::vector<std::string> calls(const test::FakeHost& host) {
+    std::vector<std::string> out;
+    for (const auto& r : host.requests) out.push_back(r.substr(socket.size() + 1));
+    return out;
+}
+
+TEST(LxdPlugin, ConfigureCreatesInTwoPhasesAndARollbackTakesItBack) {
+    test::FakeHost host;
+    host.answer_http(socket, "/1.0", 200, test::read_data("get_1.0.json"));
+    host.answer_http(socket, "/1.0/storage-pools?recursion=1", 200, sync_with(Json::array()));
+    host.answer_http(socket, "/1.0/storage-pools/local", 404,
+                     R"({"type":"error","error":"Storage pool not found","error_code":404,"metadata":null})");
+    for (const char* path : {"/1.0/storage-pools?target=m1", "/1.0/storage-pools?target=m2", "/1.0/storage-pools"})
+        host.answer_request(socket, "POST", path, 200, ok_sync);
+    host.answer_http(socket, "/1.0/profiles/default", 200,
+                     sync_with({{"config", Json::object()}, {"description", "Default LXD profile"}, {"devices", Json::object()}}));
+    host.answer_request(socket, "PUT", "/1.0/profiles/default", 200, ok_sync);
+    host.set_input({{"member", {{"name", "m1"}}},
+                    {"members", {"m1", "m2"}},
+                    {"config", Json::object()},
+                    {"preseed", {{"systems", Json::array({{{"name", "m1"}}, {{"name", "m2"}}})}}},
+                    {"published", Json::object()}});
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    const Json report = plugin.configure(ctx);
+    EXPECT_EQ(report.at("created"), Json::array({"storage-pool local (dir)"}));
+    EXPECT_EQ(report.at("profile_devices").at("root").at("pool"), "local");
+    EXPECT_EQ(calls(host), (std::vector<std::string>{
+                               "GET /1.0", "GET /1.0/storage-pools?recursion=1", "GET /1.0/storage-pools/local",
+                               "POST /1.0/storage-pools?target=m1", "POST /1.0/storage-pools?target=m2",
+                               "POST /1.0/storage-pools", "GET /1.0/profiles/default", "PUT /1.0/profiles/default"}));
+
+    // The run fails later: the rollback restores the profile and deletes the pool it created.
+    host.requests.clear();
+    host.answer_http(socket, "/1.0/storage-pools/local", 200, sync_with({{"name", "local"}, {"status", "Created"}}));
+    host.answer_request(socket, "DELETE", "/1.0/storage-pools/local", 200, ok_sync);
+    host.set_input({{"member", {{"name", "m1"}}}, {"rollback", true}, {"force", true}});
+    auto rollback = host.context();
+    const Json undone = plugin.teardown(rollback);
+    EXPECT_EQ(undone.at("undone"), Json::array({"profile default", "storage-pool local"}));
+    EXPECT_EQ(undone.at("left"), false);  // this LXD was never clustered
+    EXPECT_EQ(calls(host), (std::vector<std::string>{"GET /1.0/profiles/default", "PUT /1.0/profiles/default",
+                                                     "GET /1.0/storage-pools/local", "DELETE /1.0/storage-pools/local",
+                                                     "GET /1.0"}));
+}
+
 TEST(LxdPlugin, ValidateNeedsNoLxdAndFindsNoProblemInAnEmptyPlan) {
     test::FakeHost host;
     LxdPlugin plugin(Json::object(), system_with({}, {}));
