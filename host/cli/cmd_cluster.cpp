@@ -191,9 +191,13 @@ int remove_member(const Invocation& inv, bool components) {
 
 }  // namespace
 
-int run_remove(const Invocation& inv) { return remove_member(inv, true); }
+int run_remove(const Invocation& inv) {
+    return remove_member(inv, true);
+}
 
-int run_cluster_remove(const Invocation& inv) { return remove_member(inv, false); }
+int run_cluster_remove(const Invocation& inv) {
+    return remove_member(inv, false);
+}
 
 int run_shutdown(const Invocation& inv) {
     if (!inv.args.empty()) throw Error("invalid_arguments", "Usage: microcloud shutdown");

@@ -140,9 +140,8 @@ void ControlServer::routes() {
                      nlohmann::json components;
                      if (body.value("components", false) && membership_.clustered()) {
                          // Components first (LXD before the others), the membership last.
-                         const formation::PreseedContext context{.membership = membership_,
-                                                                 .name = member_.name(),
-                                                                 .components = member_.components()};
+                         const formation::PreseedContext context{
+                             .membership = membership_, .name = member_.name(), .components = member_.components()};
                          components = formation::remove_from_components(
                              formation::component_run(context, {}, false, nlohmann::json::object(), progress), name,
                              force);

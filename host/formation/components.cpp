@@ -56,14 +56,15 @@ public:
         std::map<std::string, std::vector<std::string>> after;
         for (const auto& plugin : run_.plugins) after[plugin.name] = plugin.after;
         auto waves = plan_waves(after);
-        nlohmann::json input = {{"remove", name}, {"force", force}, {"members", run_.members},
-                                {"addresses", run_.addresses}};
+        nlohmann::json input = {
+            {"remove", name}, {"force", force}, {"members", run_.members}, {"addresses", run_.addresses}};
         for (auto wave = waves.rbegin(); wave != waves.rend(); ++wave)
             for (const auto& plugin : *wave) {
                 input["config"] = config_of(this->plugin(plugin));
                 const nlohmann::json answer = ask(leader(), plugin, "teardown", input);
                 if (answer.value("ok", false)) {
-                    report_["plugins"][plugin] = {{"state", "removed"}, {"result", answer.value("result", nlohmann::json())}};
+                    report_["plugins"][plugin] = {{"state", "removed"},
+                                                  {"result", answer.value("result", nlohmann::json())}};
                     say("Plugin " + plugin + " removed " + name);
                     continue;
                 }
@@ -80,8 +81,8 @@ public:
                                     "\": " + error.value("message", ""),
                                 {{"member", leader()}, {"plugin", plugin}, {"step", step}, {"cause_code", code}});
                 report_["plugins"][plugin] = {{"state", "failed"}, {"error", error}};
-                say("Plugin " + plugin + " could not remove " + name + " (going on, --force): " +
-                    error.value("message", ""));
+                say("Plugin " + plugin + " could not remove " + name +
+                    " (going on, --force): " + error.value("message", ""));
             }
         return report_;
     }
@@ -127,12 +128,8 @@ private:
     }
 
     nlohmann::json plan_for(const ComponentPlugin& plugin) const {
-        return {{"members", run_.members},
-                {"addresses", run_.addresses},
-                {"joining", run_.joining},
-                {"bootstrap", run_.bootstrap},
-                {"config", config_of(plugin)},
-                {"preseed", run_.config}};
+        return {{"members", run_.members},     {"addresses", run_.addresses}, {"joining", run_.joining},
+                {"bootstrap", run_.bootstrap}, {"config", config_of(plugin)}, {"preseed", run_.config}};
     }
 
     // A hook's answer; a member that cannot be reached answers {"ok": false, code "unreachable"}.

@@ -14,8 +14,8 @@ namespace microcloud::plugins::lxd {
 
 /// What apply_state changed, so that a failed run can take it back.
 struct AppliedChanges {
-    std::vector<Entity> created;                       ///< in creation order
-    std::optional<sdk::Json> profile_devices_before;   ///< set once the profile was changed
+    std::vector<Entity> created;                      ///< in creation order
+    std::optional<sdk::Json> profile_devices_before;  ///< set once the profile was changed
 };
 
 /// Applies `state`, noting each change in `changes` as it is made; `say` reports each step.

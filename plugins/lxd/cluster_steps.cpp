@@ -15,7 +15,9 @@ namespace {
 constexpr std::chrono::seconds ready_limit{120};
 constexpr const char* https_keys[] = {"core.https_address", "cluster.https_address"};
 
-Json environment(const LxdApi& api) { return api.get("/1.0").value("environment", Json::object()); }
+Json environment(const LxdApi& api) {
+    return api.get("/1.0").value("environment", Json::object());
+}
 
 std::string server_config(const LxdApi& api, const std::string& key) {
     const Json config = api.get("/1.0").value("config", Json::object());
@@ -29,9 +31,13 @@ void remember(const LxdApi& api, PriorAddresses& prior) {
     for (const char* key : https_keys) prior.config[key] = config.value(key, "");
 }
 
-void patch_config(const LxdApi& api, const Json& config) { api.send("PATCH", "/1.0", Json{{"config", config}}); }
+void patch_config(const LxdApi& api, const Json& config) {
+    api.send("PATCH", "/1.0", Json{{"config", config}});
+}
 
-std::string last_segment(const std::string& url) { return url.substr(url.find_last_of('/') + 1); }
+std::string last_segment(const std::string& url) {
+    return url.substr(url.find_last_of('/') + 1);
+}
 
 // Waits until LXD answers as a standalone server (it restarts itself after leaving a cluster).
 void wait_standalone(const LxdApi& api) {

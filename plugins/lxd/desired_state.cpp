@@ -1,6 +1,8 @@
 // plugins/lxd/desired_state.cpp - the plan's pools, networks and profile as LXD requests.
 #include "desired_state.hpp"
 
+#include "plan_input.hpp"
+
 #include <algorithm>
 
 namespace microcloud::plugins::lxd {
@@ -11,20 +13,6 @@ namespace {
 
 bool has(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-// The preseed's systems[] entry of `member` (empty object when absent).
-Json system_of(const Json& input, const std::string& member) {
-    for (const Json& system : input.value("preseed", Json::object()).value("systems", Json::array()))
-        if (system.is_object() && system.value("name", "") == member) return system;
-    return Json::object();
-}
-
-// systems[member].storage.local: {"path", "wipe"} or an empty object.
-Json local_disk(const Json& input, const std::string& member) {
-    const Json storage = system_of(input, member).value("storage", Json::object());
-    const Json local = storage.is_object() ? storage.value("local", Json::object()) : Json::object();
-    return local.is_object() && local.contains("path") ? local : Json::object();
 }
 
 std::vector<std::string> members_of(const Json& input) {
@@ -48,7 +36,8 @@ Json local_member_keys(const Json& input, const std::string& member, const std::
 
 Entity local_pool(const Json& input, const LxdFacts& facts) {
     Entity pool{"storage-pool", "local", local_driver(input, facts)};
-    for (const std::string& member : members_of(input)) pool.members[member] = local_member_keys(input, member, pool.type);
+    for (const std::string& member : members_of(input))
+        pool.members[member] = local_member_keys(input, member, pool.type);
     return pool;
 }
 
@@ -57,7 +46,8 @@ Entity remote_pool(const Json& input, const Json& ceph) {
     pool.config = {{"ceph.osd.pool_name", ceph.value("pool", "lxd_remote")}, {"ceph.rbd.du", "false"}};
     if (ceph.contains("cluster_name")) pool.config["ceph.cluster_name"] = ceph["cluster_name"];
     if (ceph.contains("user")) pool.config["ceph.user.name"] = ceph["user"];
-    for (const std::string& member : members_of(input)) pool.members[member] = {{"source", ceph.value("pool", "lxd_remote")}};
+    for (const std::string& member : members_of(input))
+        pool.members[member] = {{"source", ceph.value("pool", "lxd_remote")}};
     return pool;
 }
 
@@ -129,7 +119,10 @@ Json member_config_for(const Json& input, const std::string& member, const Json&
     for (const auto& [name, driver] : pools.items()) {
         Json keys = Json::object();
         if (name == "local") keys = local_member_keys(input, member, driver.get<std::string>());
-        if (name == "remote") keys = {{"source", published(input, "ceph").is_null() ? "lxd_remote" : published(input, "ceph").value("pool", "lxd_remote")}};
+        if (name == "remote")
+            keys = {{"source", published(input, "ceph").is_null()
+                                   ? "lxd_remote"
+                                   : published(input, "ceph").value("pool", "lxd_remote")}};
         for (const auto& [key, value] : keys.items())
             out.push_back({{"entity", "storage-pool"}, {"name", name}, {"key", key}, {"value", value}});
     }

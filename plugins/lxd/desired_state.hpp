@@ -14,18 +14,18 @@ namespace microcloud::plugins::lxd {
 /// A pool or network to create in two phases: per member (`members`: name -> its own keys) and
 /// cluster-wide (`config`). Networks with per_member false (ovn) skip the first phase.
 struct Entity {
-    std::string kind;     ///< "storage-pool" or "network"
+    std::string kind;  ///< "storage-pool" or "network"
     std::string name;
-    std::string type;     ///< the pool's driver or the network's type
+    std::string type;  ///< the pool's driver or the network's type
     sdk::Json config = sdk::Json::object();
     sdk::Json members = sdk::Json::object();
     bool per_member = true;
 };
 
 struct DesiredState {
-    std::vector<Entity> entities;                    ///< in creation order
-    sdk::Json server_config = sdk::Json::object();   ///< cluster-wide server keys
-    sdk::Json profile_devices = sdk::Json::object(); ///< devices of the default profile
+    std::vector<Entity> entities;                     ///< in creation order
+    sdk::Json server_config = sdk::Json::object();    ///< cluster-wide server keys
+    sdk::Json profile_devices = sdk::Json::object();  ///< devices of the default profile
 };
 
 /// What LXD offers on the member that configures: the names of its storage drivers and the

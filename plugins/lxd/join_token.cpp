@@ -35,8 +35,7 @@ std::string base64_encode(std::string_view bytes) {
         std::uint32_t chunk = 0;
         for (std::size_t k = 0; k < 3; ++k)
             chunk = chunk << 8 | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0U);
-        for (std::size_t k = 0; k < 4; ++k)
-            out.push_back(k <= n ? alphabet[chunk >> (18 - 6 * k) & 0x3F] : '=');
+        for (std::size_t k = 0; k < 4; ++k) out.push_back(k <= n ? alphabet[chunk >> (18 - 6 * k) & 0x3F] : '=');
     }
     return out;
 }
@@ -48,7 +47,8 @@ std::string base64_decode(std::string_view text) {
     int bits = 0;
     for (char c : text) {
         const int v = value_of(c);
-        if (v < 0) throw Error("invalid_token", "the LXD join token is not base64 (it holds '" + std::string(1, c) + "')");
+        if (v < 0)
+            throw Error("invalid_token", "the LXD join token is not base64 (it holds '" + std::string(1, c) + "')");
         chunk = chunk << 6 | static_cast<std::uint32_t>(v);
         bits += 6;
         if (bits >= 8) {

@@ -19,12 +19,15 @@ constexpr std::chrono::milliseconds request_timeout{30000};
 Json LxdApi::envelope(const std::string& method, const std::string& path, const Json& body,
                       std::chrono::milliseconds timeout) const {
     const std::string what = method + " " + path;
-    const sdk::HttpResponse response = ctx_.http(socket_, method, path, body.is_null() ? std::string() : body.dump(), timeout);
+    const sdk::HttpResponse response =
+        ctx_.http(socket_, method, path, body.is_null() ? std::string() : body.dump(), timeout);
     metadata_of(response, what);  // throws lxd_error for an error answer
     return response.json();
 }
 
-Json LxdApi::get(const std::string& path) const { return send("GET", path); }
+Json LxdApi::get(const std::string& path) const {
+    return send("GET", path);
+}
 
 bool LxdApi::exists(const std::string& path) const {
     try {
@@ -41,7 +44,8 @@ Json LxdApi::start(const std::string& method, const std::string& path, const Jso
     return answer.value("metadata", Json());
 }
 
-Json LxdApi::send(const std::string& method, const std::string& path, const Json& body, std::chrono::seconds wait) const {
+Json LxdApi::send(const std::string& method, const std::string& path, const Json& body,
+                  std::chrono::seconds wait) const {
     const Json answer = envelope(method, path, body, request_timeout);
     if (answer.value("type", "") != "async") return answer.value("metadata", Json());
     const std::string operation = answer.value("operation", "");
@@ -52,7 +56,8 @@ Json LxdApi::send(const std::string& method, const std::string& path, const Json
     if (status == "Success") return op;
     const std::string description = op.value("description", method + " " + path);
     if (status == "Running" || status == "Pending")
-        throw Error("lxd_timeout", "LXD did not finish \"" + description + "\" within " + std::to_string(wait.count()) + " s",
+        throw Error("lxd_timeout",
+                    "LXD did not finish \"" + description + "\" within " + std::to_string(wait.count()) + " s",
                     Json{{"operation", operation}});
     throw Error("lxd_error", "LXD could not finish \"" + description + "\": " + op.value("err", status),
                 Json{{"operation", operation}, {"error", op.value("err", "")}, {"request", method + " " + path}});

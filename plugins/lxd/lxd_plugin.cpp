@@ -1,14 +1,14 @@
 // plugins/lxd/lxd_plugin.cpp - LxdPlugin: gathers observations through the host, then reports them.
 #include "lxd_plugin.hpp"
 
-#include "discovery_report.hpp"
 #include "apply_state.hpp"
 #include "desired_state.hpp"
+#include "discovery_report.hpp"
 #include "envelope.hpp"
+#include "inventory.hpp"
 #include "lxd_api.hpp"
 #include "member_resources.hpp"
 #include "plan_rules.hpp"
-#include "inventory.hpp"
 #include "program_probe.hpp"
 #include "server_summary.hpp"
 #include "socket_choice.hpp"
@@ -140,7 +140,8 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
     LxdFacts facts;
     for (const Json& driver : summarize_server(server).value("storage_drivers", Json::array()))
         facts.drivers.push_back(driver.value("name", ""));
-    for (const Json& pool : api.get("/1.0/storage-pools?recursion=1")) facts.pools[pool.value("name", "")] = pool.value("driver", "");
+    for (const Json& pool : api.get("/1.0/storage-pools?recursion=1"))
+        facts.pools[pool.value("name", "")] = pool.value("driver", "");
     const DesiredState state = desired_state(ctx.input(), facts);
     applied_ = AppliedChanges{};
     return apply_state(api, state, applied_, [&ctx](const std::string& line) { ctx.info("lxd: " + line); });

@@ -26,7 +26,8 @@ Json member_resources(const Json& facts) {
     Json out{{"disks", Json::array()}, {"interfaces", Json::array()}};
     for (const Json& disk : facts.value("disks", Json::array()))
         if (disk.is_object())
-            out["disks"].push_back(pick(disk, {"path", "id", "name", "type", "size", "in_use", "in_use_reason", "partitions"}));
+            out["disks"].push_back(
+                pick(disk, {"path", "id", "name", "type", "size", "in_use", "in_use_reason", "partitions"}));
     for (const Json& interface : facts.value("interfaces", Json::array())) {
         if (!interface.is_object() || interface.value("type", "") == "loopback") continue;
         Json item = pick(interface, {"name", "type", "state", "bridge", "master"});

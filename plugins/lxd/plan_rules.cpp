@@ -2,6 +2,8 @@
 // would be accepted.
 #include "plan_rules.hpp"
 
+#include "plan_input.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -24,7 +26,8 @@ struct Problems {
 
 std::string joined(const Json& list) {
     std::string out;
-    for (const Json& item : list) out += (out.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
+    for (const Json& item : list)
+        out += (out.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
     return out.empty() ? "none" : out;
 }
 
@@ -40,16 +43,11 @@ bool at_least(const std::string& version, int major, int minor) {
     return a > major || (a == major && b >= minor);
 }
 
-Json system_of(const Json& input, const std::string& member) {
-    for (const Json& system : input.value("preseed", Json::object()).value("systems", Json::array()))
-        if (system.is_object() && system.value("name", "") == member) return system;
-    return Json::object();
-}
-
 void check_server(Problems& out, const std::string& member, const Json& report, bool must_be_standalone) {
     const std::string field = "systems[" + member + "]";
     if (report.contains("error")) {
-        out.error(field, "LXD's discovery failed on " + member + ": " + report["error"].value("message", "no reason given"));
+        out.error(field,
+                  "LXD's discovery failed on " + member + ": " + report["error"].value("message", "no reason given"));
         return;
     }
     if (!report.value("running", false)) {
@@ -62,9 +60,9 @@ void check_server(Problems& out, const std::string& member, const Json& report, 
     const Json extensions = report.value("api_extensions", Json::array());
     Json missing = Json::array();
     for (const std::string& needed : required_extensions())
-        if (std::find(extensions.begin(), extensions.end(), Json(needed)) == extensions.end()) missing.push_back(needed);
-    if (!missing.empty())
-        out.error(field, "LXD on " + member + " lacks the API extensions " + joined(missing));
+        if (std::find(extensions.begin(), extensions.end(), Json(needed)) == extensions.end())
+            missing.push_back(needed);
+    if (!missing.empty()) out.error(field, "LXD on " + member + " lacks the API extensions " + joined(missing));
     if (must_be_standalone && report.value("clustered", false))
         out.error(field, "LXD on " + member + " is already clustered (as \"" + report.value("server_name", "") +
                              "\"); MicroCloud only adds standalone LXD servers");
@@ -80,16 +78,13 @@ void check_server(Problems& out, const std::string& member, const Json& report, 
                                  "\", which MicroCloud would create; remove it or leave " + member + " out");
 }
 
-void check_disk(Problems& out, const std::string& member, const Json& report, const Json& system) {
-    const Json storage = system.value("storage", Json::object());
-    const Json local = storage.is_object() ? storage.value("local", Json::object()) : Json::object();
-    if (!local.is_object() || !local.contains("path")) return;
+void check_disk(Problems& out, const std::string& member, const Json& report, const Json& local) {
+    if (local.empty()) return;
     const std::string path = local.value("path", "");
     const std::string field = "systems[" + member + "].storage.local.path";
     const Json disks = report.value("disks", Json::array());
-    auto disk = std::find_if(disks.begin(), disks.end(), [&](const Json& d) {
-        return d.value("path", "") == path || d.value("id", "") == path;
-    });
+    auto disk = std::find_if(disks.begin(), disks.end(),
+                             [&](const Json& d) { return d.value("path", "") == path || d.value("id", "") == path; });
     if (disk == disks.end()) {
         out.error(field, "Disk \"" + path + "\" was not found on " + member + "; its disks: " + joined(names(disks)));
         return;
@@ -107,13 +102,15 @@ void check_uplink(Problems& out, const std::string& member, const Json& report, 
     const std::string name = system.value("ovn_uplink_interface", "");
     const std::string field = "systems[" + member + "].ovn_uplink_interface";
     const Json interfaces = report.value("interfaces", Json::array());
-    auto it = std::find_if(interfaces.begin(), interfaces.end(), [&](const Json& i) { return i.value("name", "") == name; });
+    auto it =
+        std::find_if(interfaces.begin(), interfaces.end(), [&](const Json& i) { return i.value("name", "") == name; });
     if (it == interfaces.end()) {
-        out.error(field, "Interface \"" + name + "\" was not found on " + member + "; its interfaces: " +
-                             joined(names(interfaces)));
+        out.error(field, "Interface \"" + name + "\" was not found on " + member +
+                             "; its interfaces: " + joined(names(interfaces)));
         return;
     }
-    const std::string why = "; an uplink must be up, not part of another device, and have no global address unless it is a bridge";
+    const std::string why =
+        "; an uplink must be up, not part of another device, and have no global address unless it is a bridge";
     if (it->value("state", "") != "up")
         out.error(field, "Interface \"" + name + "\" on " + member + " is " + it->value("state", "down") + why);
     else if (!it->value("master", "").empty())
@@ -194,10 +191,11 @@ Json plan_problems(const Json& input) {
         const bool standalone = bootstrap || !is_leader;
         check_server(out, member, *it, standalone);
         if (!standalone && !it->value("clustered", false) && it->value("running", false))
-            out.error("systems[" + member + "]", "LXD on " + member +
-                                                     " is not clustered, so it cannot take new members; form the LXD cluster first");
+            out.error(
+                "systems[" + member + "]",
+                "LXD on " + member + " is not clustered, so it cannot take new members; form the LXD cluster first");
         const Json system = system_of(input, member);
-        check_disk(out, member, *it, system);
+        check_disk(out, member, *it, local_disk(input, member));
         check_uplink(out, member, *it, system);
     }
     check_config(out, input, reports);

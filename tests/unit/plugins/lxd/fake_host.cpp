@@ -26,19 +26,18 @@ FakeHost::FakeHost() {
     call_.host_data = this;
 }
 
-void FakeHost::answer_command(const std::string& argv, int exit_code, const std::string& out,
-                              const std::string& err) {
+void FakeHost::answer_command(const std::string& argv, int exit_code, const std::string& out, const std::string& err) {
     command_answers_[argv] = Json{{"exit_code", exit_code}, {"stdout", out}, {"stderr", err}, {"timed_out", false}};
 }
 
-void FakeHost::answer_http(const std::string& socket, const std::string& path, int status,
-                           const std::string& body) {
+void FakeHost::answer_http(const std::string& socket, const std::string& path, int status, const std::string& body) {
     http_answers_[socket + " GET " + path] = Json{{"status", status}, {"body", body}, {"headers", Json::object()}};
 }
 
-void FakeHost::answer_request(const std::string& socket, const std::string& method, const std::string& path,
-                              int status, const std::string& body) {
-    http_answers_[socket + " " + method + " " + path] = Json{{"status", status}, {"body", body}, {"headers", Json::object()}};
+void FakeHost::answer_request(const std::string& socket, const std::string& method, const std::string& path, int status,
+                              const std::string& body) {
+    http_answers_[socket + " " + method + " " + path] =
+        Json{{"status", status}, {"body", body}, {"headers", Json::object()}};
 }
 
 void FakeHost::set_input(const Json& input) {
@@ -47,9 +46,13 @@ void FakeHost::set_input(const Json& input) {
     call_.input_len = input_.size();
 }
 
-sdk::Context FakeHost::context() { return sdk::Context(&api_, &call_); }
+sdk::Context FakeHost::context() {
+    return sdk::Context(&api_, &call_);
+}
 
-FakeHost& FakeHost::of(mc_call* call) { return *static_cast<FakeHost*>(call->host_data); }
+FakeHost& FakeHost::of(mc_call* call) {
+    return *static_cast<FakeHost*>(call->host_data);
+}
 
 void FakeHost::write(mc_write_fn out, void* ctx, const Json& answer) {
     const std::string text = answer.dump();
@@ -64,8 +67,8 @@ mc_status FakeHost::run_command(mc_call* call, const char* request, mc_write_fn 
     host.commands.push_back(argv);
     auto it = host.command_answers_.find(argv);
     if (it == host.command_answers_.end()) {
-        write(out, ctx, Json{{"code", "command_not_found"},
-                             {"message", "cannot run " + argv + ": No such file or directory"}});
+        write(out, ctx,
+              Json{{"code", "command_not_found"}, {"message", "cannot run " + argv + ": No such file or directory"}});
         return MC_STATUS_ERROR;
     }
     write(out, ctx, it->second);
@@ -80,9 +83,9 @@ mc_status FakeHost::http_request(mc_call* call, const char* request, mc_write_fn
     host.requests.push_back(key);
     auto it = host.http_answers_.find(key);
     if (it == host.http_answers_.end()) {
-        write(out, ctx, Json{{"code", "http_unreachable"},
-                             {"message", "cannot connect to " + r.at("socket").get<std::string>() +
-                                             ": Connection refused"}});
+        write(out, ctx,
+              Json{{"code", "http_unreachable"},
+                   {"message", "cannot connect to " + r.at("socket").get<std::string>() + ": Connection refused"}});
         return MC_STATUS_ERROR;
     }
     write(out, ctx, it->second);

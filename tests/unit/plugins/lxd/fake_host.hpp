@@ -18,8 +18,7 @@ public:
     FakeHost& operator=(const FakeHost&) = delete;
 
     /// `argv` joined by spaces answers with this result; other commands cannot be started.
-    void answer_command(const std::string& argv, int exit_code, const std::string& out,
-                        const std::string& err = {});
+    void answer_command(const std::string& argv, int exit_code, const std::string& out, const std::string& err = {});
     /// GET `path` on `socket` answers with status and body; other requests find nobody listening.
     void answer_http(const std::string& socket, const std::string& path, int status, const std::string& body);
 

@@ -15,9 +15,14 @@ const Json token_operation = Json::parse(R"({"addresses":["10.171.1.11:8443"],
     "secret":"db6d54150feb59c5e0f95fb7fed26f3e3162b91918b93dab23a5e5489ad3bc53","serverName":"m2"})");
 
 TEST(Base64, KnownVectorsBothWays) {
-    const std::pair<std::string, std::string> vectors[] = {
-        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
-        {"foobar", "Zm9vYmFy"}, {std::string("\xff\x00\x10", 3), "/wAQ"}};
+    const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"},
+                                                           {std::string("\xff\x00\x10", 3), "/wAQ"}};
     for (const auto& [plain, encoded] : vectors) {
         EXPECT_EQ(base64_encode(plain), encoded);
         EXPECT_EQ(base64_decode(encoded), plain);

@@ -1,6 +1,6 @@
 // tests/unit/plugins/lxd/lxd_plugin_test.cpp - LxdPlugin's hooks run against a fake host.
-#include "fake_host.hpp"
 #include "lxd_plugin.hpp"
+#include "fake_host.hpp"
 #include "test_data.hpp"
 
 #include <gtest/gtest.h>
@@ -73,8 +73,7 @@ TEST(LxdPlugin, AbsentLxdIsAReportNotAnError) {
     const Json r = plugin.discover(ctx);
     EXPECT_EQ(r.at("present"), false);
     EXPECT_EQ(r.at("running"), false);
-    EXPECT_EQ(r.at("sockets_tried"),
-              Json::array({"/var/snap/lxd/common/lxd/unix.socket", "/var/lib/lxd/unix.socket"}));
+    EXPECT_EQ(r.at("sockets_tried"), Json::array({"/var/snap/lxd/common/lxd/unix.socket", "/var/lib/lxd/unix.socket"}));
     EXPECT_EQ(r.at("reasons").size(), 2u);
     EXPECT_TRUE(host.requests.empty());
 }
@@ -127,7 +126,8 @@ TEST(LxdPlugin, JoinAndTokenCheckTheirInputFirst) {
     EXPECT_TRUE(host.requests.empty());
 }
 
-const std::string ok_sync = R"({"type":"sync","status":"Success","status_code":200,"error_code":0,"error":"","metadata":{}})";
+const std::string ok_sync =
+    R"({"type":"sync","status":"Success","status_code":200,"error_code":0,"error":"","metadata":{}})";
 
 std::string sync_with(const Json& metadata) {
     return Json{{"type", "sync"}, {"status", "Success"}, {"status_code", 200}, {"metadata", metadata}}.dump();
@@ -148,8 +148,9 @@ TEST(LxdPlugin, ConfigureCreatesInTwoPhasesAndARollbackTakesItBack) {
                      R"({"type":"error","error":"Storage pool not found","error_code":404,"metadata":null})");
     for (const char* path : {"/1.0/storage-pools?target=m1", "/1.0/storage-pools?target=m2", "/1.0/storage-pools"})
         host.answer_request(socket, "POST", path, 200, ok_sync);
-    host.answer_http(socket, "/1.0/profiles/default", 200,
-                     sync_with({{"config", Json::object()}, {"description", "Default LXD profile"}, {"devices", Json::object()}}));
+    host.answer_http(
+        socket, "/1.0/profiles/default", 200,
+        sync_with({{"config", Json::object()}, {"description", "Default LXD profile"}, {"devices", Json::object()}}));
     host.answer_request(socket, "PUT", "/1.0/profiles/default", 200, ok_sync);
     host.set_input({{"member", {{"name", "m1"}}},
                     {"members", {"m1", "m2"}},

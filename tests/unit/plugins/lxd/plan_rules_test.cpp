@@ -10,21 +10,26 @@ namespace {
 using sdk::Json;
 
 Json standalone_report() {
-    return Json{{"running", true},
-                {"version", "5.0.2"},
-                {"clustered", false},
-                {"server_name", "none"},
-                {"api_extensions", required_extensions()},
-                {"storage_drivers", Json::array({{{"name", "dir"}, {"remote", false}}, {{"name", "lvm"}, {"remote", false}},
-                                                 {{"name", "ceph"}, {"remote", true}}})},
-                {"storage_pools", Json::array()},
-                {"networks", Json::array()},
-                {"disks", Json::array({{{"path", "/dev/loop0"}, {"name", "loop0"}, {"in_use", false}, {"partitions", Json::array()}},
-                                       {{"path", "/dev/vda"}, {"name", "vda"}, {"in_use", true}, {"in_use_reason", "mounted at /"}}})},
-                {"interfaces", Json::array({{{"name", "eth0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", true}},
-                                            {{"name", "uplink0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", false}},
-                                            {{"name", "eth9"}, {"state", "down"}, {"bridge", false}, {"master", ""}, {"global_address", false}}})},
-                {"reasons", Json::array()}};
+    return Json{
+        {"running", true},
+        {"version", "5.0.2"},
+        {"clustered", false},
+        {"server_name", "none"},
+        {"api_extensions", required_extensions()},
+        {"storage_drivers", Json::array({{{"name", "dir"}, {"remote", false}},
+                                         {{"name", "lvm"}, {"remote", false}},
+                                         {{"name", "ceph"}, {"remote", true}}})},
+        {"storage_pools", Json::array()},
+        {"networks", Json::array()},
+        {"disks",
+         Json::array({{{"path", "/dev/loop0"}, {"name", "loop0"}, {"in_use", false}, {"partitions", Json::array()}},
+                      {{"path", "/dev/vda"}, {"name", "vda"}, {"in_use", true}, {"in_use_reason", "mounted at /"}}})},
+        {"interfaces",
+         Json::array(
+             {{{"name", "eth0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", true}},
+              {{"name", "uplink0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", false}},
+              {{"name", "eth9"}, {"state", "down"}, {"bridge", false}, {"master", ""}, {"global_address", false}}})},
+        {"reasons", Json::array()}};
 }
 
 Json plan(bool bootstrap = true) {
@@ -53,7 +58,9 @@ void expect_one_error(const Json& input, const std::string& field, const std::st
     EXPECT_NE(found[0].value("message", "").find(words), std::string::npos) << found[0].dump();
 }
 
-TEST(LxdPlanRules, ThreeStandaloneServersAreFine) { EXPECT_EQ(plan_problems(plan()), Json::array()); }
+TEST(LxdPlanRules, ThreeStandaloneServersAreFine) {
+    EXPECT_EQ(plan_problems(plan()), Json::array());
+}
 
 TEST(LxdPlanRules, NotRunningSaysWhyWithTheReportsReasons) {
     Json input = plan();
@@ -83,7 +90,8 @@ TEST(LxdPlanRules, OldVersionAndMissingExtensions) {
     const Json found = errors(plan_problems(input));
     ASSERT_EQ(found.size(), 2u) << found.dump(2);
     EXPECT_NE(found[0].value("message", "").find("version 4.0.9; version 5.0 or later"), std::string::npos);
-    EXPECT_NE(found[1].value("message", "").find("clustering_join_token, clustering_server_address"), std::string::npos);
+    EXPECT_NE(found[1].value("message", "").find("clustering_join_token, clustering_server_address"),
+              std::string::npos);
 }
 
 TEST(LxdPlanRules, ExistingPoolOrNetworkInTheWay) {
@@ -98,7 +106,8 @@ TEST(LxdPlanRules, ExistingPoolOrNetworkInTheWay) {
 TEST(LxdPlanRules, LocalDiskMissingInUseOrPartitioned) {
     Json input = plan();
     input["preseed"]["systems"][1]["storage"] = {{"local", {{"path", "/dev/sdz"}}}};
-    expect_one_error(input, "systems[m2].storage.local.path", "Disk \"/dev/sdz\" was not found on m2; its disks: loop0, vda");
+    expect_one_error(input, "systems[m2].storage.local.path",
+                     "Disk \"/dev/sdz\" was not found on m2; its disks: loop0, vda");
     input["preseed"]["systems"][1]["storage"]["local"]["path"] = "/dev/vda";
     expect_one_error(input, "systems[m2].storage.local.path", "is in use (mounted at /)");
     input["preseed"]["systems"][1]["storage"]["local"]["path"] = "/dev/loop0";
@@ -116,7 +125,8 @@ TEST(LxdPlanRules, UplinkMustBeUpFreeAndWithoutGlobalAddress) {
     m3["ovn_uplink_interface"] = "eth9";
     expect_one_error(input, "systems[m3].ovn_uplink_interface", "is down");
     m3["ovn_uplink_interface"] = "nope";
-    expect_one_error(input, "systems[m3].ovn_uplink_interface", "was not found on m3; its interfaces: eth0, uplink0, eth9");
+    expect_one_error(input, "systems[m3].ovn_uplink_interface",
+                     "was not found on m3; its interfaces: eth0, uplink0, eth9");
     m3["ovn_uplink_interface"] = "uplink0";
     EXPECT_EQ(plan_problems(input), Json::array());
     input["discovery"]["m3"]["interfaces"][0]["bridge"] = true;  // a bridge may hold an address
