@@ -14,7 +14,7 @@ std::string shorten(std::string text) {
     return text.substr(0, cut) + "...";
 }
 
-// One line for humans out of a discovery report: version, running, first reason.
+// One line for humans out of a discovery report: version, running, clustered, first reason.
 std::string summarize(const nlohmann::json& entry) {
     if (entry.contains("error")) return "error: " + entry["error"].value("message", "");
     if (!entry.contains("discovery")) return entry.value("reason", "");
@@ -24,6 +24,10 @@ std::string summarize(const nlohmann::json& entry) {
         out += "version " + d["version"].get<std::string>();
     if (d.contains("running") && d["running"].is_boolean())
         out += std::string(out.empty() ? "" : ", ") + (d["running"].get<bool>() ? "running" : "not running");
+    if (d.contains("clustered") && d["clustered"].is_boolean() && d["clustered"].get<bool>()) {
+        out += ", clustered";
+        if (d.contains("server_name") && d["server_name"].is_string()) out += " as " + d["server_name"].get<std::string>();
+    }
     if (d.contains("reasons") && d["reasons"].is_array() && !d["reasons"].empty() && d["reasons"][0].is_string())
         out += std::string(out.empty() ? "" : "; ") + d["reasons"][0].get<std::string>();
     return out;

@@ -157,6 +157,7 @@ void ControlServer::routes() {
                                                              .version = kVersion,
                                                              .services = member_.services(),
                                                              .components = member_.components(),
+                                                             .join_concurrency = member_.join_concurrency(),
                                                              .progress = progress};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));

@@ -47,8 +47,12 @@ void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, 
                     bad(file, key + "." + name, "must be a map of settings");
                 config.plugin_config[name] = settings.is_null() ? nlohmann::json::object() : settings;
             }
+        } else if (key == "join-concurrency") {
+            if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 1000)
+                bad(file, key, "must be a whole number from 0 (every joiner at once) to 1000, not " + value.dump());
+            config.join_concurrency = value.get<unsigned>();
         } else {
-            bad(file, key, "is not known (accepted: plugin-dirs, disable-plugins, plugins)");
+            bad(file, key, "is not known (accepted: plugin-dirs, disable-plugins, plugins, join-concurrency)");
         }
     }
 }

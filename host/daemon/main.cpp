@@ -88,7 +88,7 @@ int run(const Flags& flags) {
                                          const nlohmann::json& input) { return member.run_hook(plugin, hook, input); });
     membership.resume();
     formation::SessionControl sessions(membership, member.name(), member.services(), member.components(),
-                                       [&member] { return member.system_facts(); });
+                                       [&member] { return member.system_facts(); }, member.join_concurrency());
     daemon::ControlServer server(member, membership, sessions, api::control_socket(config.state_dir));
     server.bind();
     spdlog::info("microcloudd {} serving {} on {}", kVersion, member.name(),

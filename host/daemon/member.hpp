@@ -28,6 +28,8 @@ public:
     nlohmann::json run_hook(const std::string& plugin, const std::string& hook, const nlohmann::json& input) const;
     // The loaded plugins as formation sees them: name, `after`, preseed section.
     std::vector<formation::ComponentPlugin> components() const;
+    // How many members join a component at once (config join-concurrency; 0: all).
+    unsigned join_concurrency() const { return config_.join_concurrency; }
     // The loaded plugins and their versions: what a joiner must match in a trust session.
     std::map<std::string, std::string> services() const;
     // GET /1.0/system: interfaces, disks, default route.

@@ -250,6 +250,10 @@ private:
         std::vector<std::future<void>> joins;
         for (const auto& member : run_.joining) {
             if (member == leader()) continue;
+            if (run_.join_concurrency != 0 && joins.size() == run_.join_concurrency) {
+                finish_all(joins);  // the configured number of joins at a time
+                joins.clear();
+            }
             joins.push_back(std::async(std::launch::async, [this, name, member, input] {
                 nlohmann::json join = input;
                 join["bootstrap"] = false;

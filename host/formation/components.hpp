@@ -31,6 +31,7 @@ struct ComponentRun {
     std::vector<std::string> joining{};                // the members that join in this run
     bool bootstrap = false;                            // the first member bootstraps each component
     std::map<std::string, std::string> addresses{};    // member name -> its IP address (hooks get it)
+    unsigned join_concurrency = 0;                     // joins of one component at once (0: every one)
     std::vector<ComponentPlugin> plugins{};            // the plugins loaded on the initiator
     nlohmann::json config = nlohmann::json::object();  // the preseed document
     HookCall call{};

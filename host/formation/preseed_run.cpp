@@ -94,6 +94,7 @@ ComponentRun component_run(const PreseedContext& context, const std::set<std::st
         if (member.value("name", "") != context.name) run.members.push_back(member.value("name", ""));
     run.joining.assign(joining.begin(), joining.end());
     run.bootstrap = bootstrap;
+    run.join_concurrency = context.join_concurrency;
     // Addresses: the preseed's systems, then what the membership knows (it wins).
     for (const auto& system : config.value("systems", nlohmann::json::array()))
         if (system.is_object() && system.contains("address") && system["address"].is_string())

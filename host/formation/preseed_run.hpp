@@ -24,6 +24,7 @@ struct PreseedContext {
     std::string version{};                          // MicroCloud version
     std::map<std::string, std::string> services{};  // loaded plugins and their versions
     std::vector<ComponentPlugin> components{};      // the loaded plugins, for the component steps
+    unsigned join_concurrency = 0;                  // members joining a component at once (0: all)
     std::function<void(const std::string&)> progress{};
 };
 

@@ -44,12 +44,13 @@ std::string default_ipv4(const nlohmann::json& facts) {
 
 SessionControl::SessionControl(membership::Membership& membership, std::string name,
                                std::map<std::string, std::string> services, std::vector<ComponentPlugin> components,
-                               std::function<nlohmann::json()> facts)
+                               std::function<nlohmann::json()> facts, unsigned join_concurrency)
     : membership_(membership),
       name_(std::move(name)),
       services_(std::move(services)),
       components_(std::move(components)),
-      facts_(std::move(facts)) {}
+      facts_(std::move(facts)),
+      join_concurrency_(join_concurrency) {}
 
 SessionControl::~SessionControl() {
     const std::lock_guard lock(mutex_);
@@ -140,6 +141,7 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
                                      .version = kVersion,
                                      .services = services_,
                                      .components = components_,
+                                     .join_concurrency = join_concurrency_,
                                      .progress = {}};
         const nlohmann::json components = run_components(
             component_run(context, admitted, bootstrapped, nlohmann::json::object(), [&](const std::string& line) {

@@ -26,7 +26,8 @@ struct SessionStart {
 class SessionControl {
 public:
     SessionControl(membership::Membership& membership, std::string name, std::map<std::string, std::string> services,
-                   std::vector<ComponentPlugin> components, std::function<nlohmann::json()> facts);
+                   std::vector<ComponentPlugin> components, std::function<nlohmann::json()> facts,
+                   unsigned join_concurrency = 0);
     ~SessionControl();  // stops a running session
 
     // Starts a session (bootstrapping first for init). Returns {"passphrase", "fingerprint" (12 hex
@@ -55,6 +56,7 @@ private:
     std::map<std::string, std::string> services_;
     std::vector<ComponentPlugin> components_;
     std::function<nlohmann::json()> facts_;
+    unsigned join_concurrency_;
     mutable std::mutex mutex_;
     std::shared_ptr<InitiatorSession> session_{};
     bool bootstrapped_ = false;

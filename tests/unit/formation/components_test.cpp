@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <mutex>
+#include <thread>
 
 namespace microcloud::host::formation {
 namespace {
@@ -37,7 +40,10 @@ struct Fake {
     std::vector<std::string> log;           // "member plugin hook"
     std::set<std::string> not_implemented;  // plugins whose validate says not_implemented
     std::string fail_join_on;               // "member plugin" whose join fails
+    std::string fail_teardown_of;           // plugin whose teardown fails
     nlohmann::json problems = nlohmann::json::array();
+    std::chrono::milliseconds join_time{0};                  // how long a join takes
+    std::map<std::string, int> joining_now, most_joining;  // per plugin: joins in flight, the most seen
 
     HookCall call() {
         return [this](const std::string& member, const std::string& plugin, const std::string& hook,
@@ -50,6 +56,21 @@ struct Fake {
                 return nlohmann::json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
             };
             if (hook == "validate" && not_implemented.contains(plugin)) return fail("not_implemented", "not yet");
+            // Plugins read every member's discovery result (not the hook envelope) and the addresses.
+            if (hook == "validate" && input["discovery"].value("m2", nlohmann::json::object()).value("member", "") != "m2")
+                return fail("bad_input", "discovery of m2 is " + input["discovery"].dump());
+            if (hook == "validate" && input["addresses"].value("m3", "") != "10.0.0.3")
+                return fail("bad_input", "addresses are " + input["addresses"].dump());
+            if (hook == "teardown" && plugin == fail_teardown_of) return fail("refused", "still in use");
+            if (hook == "join" && !input.value("bootstrap", false)) {
+                {
+                    const std::lock_guard lock(mutex);
+                    most_joining[plugin] = std::max(most_joining[plugin], ++joining_now[plugin]);
+                }
+                std::this_thread::sleep_for(join_time);
+                const std::lock_guard lock(mutex);
+                --joining_now[plugin];
+            }
             if (hook == "validate")
                 return {{"ok", true}, {"result", plugin == "ceph" ? problems : nlohmann::json::array()}};
             if (hook == "issue_token") return {{"ok", true}, {"result", plugin + "-token-" + input.value("name", "")}};
@@ -75,6 +96,7 @@ ComponentRun make_run(Fake& fake) {
     run.joining = {"m2", "m3"};
     run.bootstrap = true;
     run.plugins = {{"lxd", {"ovn", "ceph"}, "lxd"}, {"ovn", {}, "ovn"}, {"ceph", {}, "ceph"}};
+    run.addresses = {{"m1", "10.0.0.1"}, {"m2", "10.0.0.2"}, {"m3", "10.0.0.3"}};
     run.call = fake.call();
     return run;
 }
@@ -136,6 +158,44 @@ TEST(Components, FailedJoinRollsBackInReverseAndNamesMemberPluginStep) {
         EXPECT_TRUE(fake.called(member + " ovn teardown"));
         EXPECT_LT(fake.index("m1 lxd teardown"), fake.index(member + " ovn teardown"));
     }
+}
+
+TEST(Components, JoinConcurrencyBoundsTheJoinsInFlight) {
+    for (const unsigned limit : {0u, 1u}) {
+        Fake fake;
+        fake.join_time = std::chrono::milliseconds(100);
+        ComponentRun run = make_run(fake);
+        run.members = {"m1", "m2", "m3", "m4"};
+        run.joining = {"m2", "m3", "m4"};
+        run.join_concurrency = limit;
+        run_components(run);
+        for (const std::string plugin : {"lxd", "ovn", "ceph"})
+            EXPECT_EQ(fake.most_joining[plugin], limit == 0 ? 3 : 1) << plugin << " with join_concurrency " << limit;
+    }
+}
+
+TEST(Components, RemoveTearsDownInReverseWaveOrderOnTheFirstMember) {
+    Fake fake;
+    const nlohmann::json report = remove_from_components(make_run(fake), "m3", false);
+    for (const std::string plugin : {"lxd", "ovn", "ceph"}) EXPECT_EQ(report["plugins"][plugin]["state"], "removed");
+    EXPECT_EQ(fake.log.size(), 3u);
+    EXPECT_EQ(fake.log.front(), "m1 lxd teardown");
+
+    Fake refusing;
+    refusing.fail_teardown_of = "lxd";
+    try {
+        remove_from_components(make_run(refusing), "m3", false);
+        FAIL() << "a refused removal went on";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), "component_failed");
+        EXPECT_EQ(error.details()["step"], "remove m3");
+        EXPECT_NE(std::string(error.what()).find("still in use"), std::string::npos);
+    }
+    EXPECT_EQ(refusing.log, std::vector<std::string>{"m1 lxd teardown"});  // nothing after the refusal
+    refusing.log.clear();
+    const nlohmann::json forced = remove_from_components(make_run(refusing), "m3", true);
+    EXPECT_EQ(forced["plugins"]["lxd"]["state"], "failed");
+    EXPECT_EQ(forced["plugins"]["ceph"]["state"], "removed");
 }
 
 TEST(Components, CheckOnlyDiscoversAndValidates) {

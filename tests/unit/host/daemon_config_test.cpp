@@ -31,6 +31,22 @@ TEST(DaemonConfig, ReadsEveryKey) {
     EXPECT_TRUE(config.plugin_config["ovn"].is_object());
 }
 
+TEST(DaemonConfig, JoinConcurrencyIsAWholeNumber) {
+    TempDir dir;
+    daemon::DaemonConfig config;
+    daemon::apply_config_file(config, write(dir, "join-concurrency: 1\n"), true);
+    EXPECT_EQ(config.join_concurrency, 1u);
+    for (const char* bad : {"join-concurrency: -1\n", "join-concurrency: two\n", "join-concurrency: 5000\n"}) {
+        try {
+            daemon::apply_config_file(config, write(dir, bad), true);
+            FAIL() << "accepted " << bad;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), "invalid_config");
+            EXPECT_NE(std::string(e.what()).find("from 0 (every joiner at once) to 1000"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(DaemonConfig, UnknownKeyIsNamedWithTheAcceptedOnes) {
     TempDir dir;
     auto file = write(dir, "disable_plugins: [fan]\n");
