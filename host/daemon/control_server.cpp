@@ -139,6 +139,7 @@ void ControlServer::routes() {
                      const bool force = body.value("force", false);
                      nlohmann::json components;
                      if (body.value("components", false) && membership_.clustered()) {
+                         membership_.check_removable(name, force);  // before any component changes
                          // Components first (LXD before the others), the membership last.
                          const formation::PreseedContext context{
                              .membership = membership_, .name = member_.name(), .components = member_.components()};

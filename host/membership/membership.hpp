@@ -109,6 +109,9 @@ public:
     // and the member told to forget the cluster.
     // Without `force`, a member that does not answer is not removed (Error("member_unreachable")).
     nlohmann::json remove(const std::string& name, bool force = false);
+    // The checks remove() makes before changing anything (member known, not this one, answering
+    // unless `force`), for callers that change other things first. Throws as remove().
+    void check_removable(const std::string& name, bool force = false);
 
 private:
     struct Runtime;
@@ -127,6 +130,7 @@ private:
     std::map<std::string, bool> probe(const Runtime& runtime, const std::vector<store::Member>& members) const;
     void rebalance(Runtime& runtime, const std::vector<store::Member>& members);
     nlohmann::json remove_locked(Runtime& runtime, const std::string& name);
+    void check_removable_locked(Runtime& runtime, const std::string& name, bool force);
     store::Store& store();
 
     MembershipOptions options_;

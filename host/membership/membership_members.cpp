@@ -138,23 +138,7 @@ nlohmann::json Membership::cluster_status() {
     return out;
 }
 
-nlohmann::json Membership::remove(const std::string& name, bool force) {
-    const std::lock_guard lock(mutex_);
-    store();
-    if (!force) {
-        if (const auto member = runtime_->store->find_member(name); member && name != runtime_->self.name) {
-            const auto online = probe(*runtime_, {*member});
-            if (!online.at(name))
-                throw Error("member_unreachable",
-                            "Member \"" + name + "\" does not answer at " + member->address +
-                                "; remove it anyway with --force (it keeps its files and must not come back as is)",
-                            {{"member", name}, {"address", member->address}});
-        }
-    }
-    return remove_locked(*runtime_, name);
-}
-
-nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
+void Membership::check_removable_locked(Runtime& rt, const std::string& name, bool force) {
     const auto member = rt.store->find_member(name);
     if (!member)
         throw Error("member_not_found", "No member named \"" + name + "\" in the cluster",
@@ -162,6 +146,31 @@ nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
     if (name == rt.self.name)
         throw Error("member_remove_self",
                     "Member " + name + " cannot remove itself: run the removal on another member");
+    if (force) return;
+    const auto online = probe(rt, {*member});
+    if (!online.at(name))
+        throw Error("member_unreachable",
+                    "Member \"" + name + "\" does not answer at " + member->address +
+                        "; remove it anyway with --force (it keeps its files and must not come back as is)",
+                    {{"member", name}, {"address", member->address}});
+}
+
+void Membership::check_removable(const std::string& name, bool force) {
+    const std::lock_guard lock(mutex_);
+    store();
+    check_removable_locked(*runtime_, name, force);
+}
+
+nlohmann::json Membership::remove(const std::string& name, bool force) {
+    const std::lock_guard lock(mutex_);
+    store();
+    check_removable_locked(*runtime_, name, force);
+    return remove_locked(*runtime_, name);
+}
+
+nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
+    check_removable_locked(rt, name, true);  // known and not this member (a peer may ask directly)
+    const auto member = rt.store->find_member(name);
     std::string step = "hand over its roles";
     try {
         auto nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
