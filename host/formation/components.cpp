@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <mutex>
@@ -56,8 +57,11 @@ public:
         std::map<std::string, std::vector<std::string>> after;
         for (const auto& plugin : run_.plugins) after[plugin.name] = plugin.after;
         auto waves = plan_waves(after);
-        nlohmann::json input = {
-            {"remove", name}, {"force", force}, {"members", run_.members}, {"addresses", run_.addresses}};
+        nlohmann::json input = {{"mode", "remove"},
+                                {"remove", name},
+                                {"force", force},
+                                {"members", run_.members},
+                                {"addresses", run_.addresses}};
         for (auto wave = waves.rbegin(); wave != waves.rend(); ++wave)
             for (const auto& plugin : *wave) {
                 input["config"] = config_of(this->plugin(plugin));
@@ -247,10 +251,14 @@ private:
             const std::lock_guard lock(mutex_);
             published_[name] = result;
         }
+        // The tighter of the operator's limit and the component's own (0: none).
+        const unsigned limit = run_.join_concurrency == 0 || p.join_concurrency == 0
+                                   ? std::max(run_.join_concurrency, p.join_concurrency)
+                                   : std::min(run_.join_concurrency, p.join_concurrency);
         std::vector<std::future<void>> joins;
         for (const auto& member : run_.joining) {
             if (member == leader()) continue;
-            if (run_.join_concurrency != 0 && joins.size() == run_.join_concurrency) {
+            if (limit != 0 && joins.size() == limit) {
                 finish_all(joins);  // the configured number of joins at a time
                 joins.clear();
             }
@@ -296,7 +304,7 @@ private:
         for (auto it = joined_.rbegin(); it != joined_.rend(); ++it) {
             say("Rolling back: " + it->plugin + " on " + it->member);
             const nlohmann::json answer =
-                ask(it->member, it->plugin, "teardown", {{"force", true}, {"rollback", true}});
+                ask(it->member, it->plugin, "teardown", {{"mode", "rollback"}, {"force", true}, {"rollback", true}});
             if (!answer.value("ok", false))
                 spdlog::warn("rollback: teardown of {} on {} failed: {}", it->plugin, it->member, answer.dump());
         }

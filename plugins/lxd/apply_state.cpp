@@ -25,6 +25,13 @@ std::string status_of(const LxdApi& api, const Entity& entity) {
     return api.get(path).value("status", "Created");
 }
 
+// LXD's own answer (not the request) says the member's part exists.
+bool defined_already(const Error& e) {
+    if (e.code() != "lxd_error" || !e.details().is_object()) return false;
+    const std::string said = e.details().value("error", "");
+    return said.find("already defined") != std::string::npos || said.find("already exists") != std::string::npos;
+}
+
 void create(const LxdApi& api, const Entity& entity) {
     if (entity.per_member)
         for (const auto& [member, keys] : entity.members.items()) {
@@ -32,7 +39,7 @@ void create(const LxdApi& api, const Entity& entity) {
                 api.send("POST", collection(entity) + "?target=" + member, request_body(entity, keys));
             } catch (const Error& e) {
                 // A run that stopped half-way left this member's part defined already.
-                if (std::string(e.what()).find("already") == std::string::npos) throw;
+                if (!defined_already(e)) throw;
             }
         }
     api.send("POST", collection(entity), request_body(entity, entity.config));
@@ -48,24 +55,43 @@ void put_profile_devices(const LxdApi& api, const Json& profile, const Json& dev
 }  // namespace
 
 Json undo_changes(const LxdApi& api, const AppliedChanges& changes) {
-    Json undone = Json::array();
-    if (changes.profile_devices_before) {
-        put_profile_devices(api, api.get("/1.0/profiles/default"), *changes.profile_devices_before);
-        undone.push_back("profile default");
-    }
-    for (auto it = changes.created.rbegin(); it != changes.created.rend(); ++it) {
-        const std::string path = collection(*it) + "/" + it->name;
-        if (!api.exists(path)) continue;
-        api.send("DELETE", path);
-        undone.push_back(it->kind + " " + it->name);
-    }
-    return undone;
+    Json out{{"undone", Json::array()}, {"failed", Json::array()}};
+    // Each step on its own: one that fails does not keep the others from running.
+    const auto step = [&out](const std::string& label, const std::function<bool()>& undo) {
+        try {
+            if (undo()) out["undone"].push_back(label);
+        } catch (const Error& e) {
+            out["failed"].push_back(label + ": " + e.what());
+        }
+    };
+    if (changes.profile_devices_before)
+        step("profile default", [&] {
+            put_profile_devices(api, api.get("/1.0/profiles/default"), *changes.profile_devices_before);
+            return true;
+        });
+    for (auto it = changes.created.rbegin(); it != changes.created.rend(); ++it)
+        step(it->kind + " " + it->name, [&api, path = collection(*it) + "/" + it->name] {
+            if (!api.exists(path)) return false;
+            api.send("DELETE", path);
+            return true;
+        });
+    if (!changes.server_config_before.empty())
+        step("server configuration", [&] {
+            api.send("PATCH", "/1.0", Json{{"config", changes.server_config_before}});
+            return true;
+        });
+    return out;
 }
 
-Json apply_state(const LxdApi& api, const DesiredState& state, AppliedChanges& changes,
+Json apply_state(const LxdApi& api, const DesiredState& state, bool replace_devices, AppliedChanges& changes,
                  const std::function<void(const std::string&)>& say) {
     Json report{{"created", Json::array()}, {"existing", Json::array()}};
-    if (!state.server_config.empty()) api.send("PATCH", "/1.0", Json{{"config", state.server_config}});
+    if (!state.server_config.empty()) {
+        const Json config = api.get("/1.0").value("config", Json::object());
+        for (const auto& [key, value] : state.server_config.items())
+            if (!changes.server_config_before.contains(key)) changes.server_config_before[key] = config.value(key, "");
+        api.send("PATCH", "/1.0", Json{{"config", state.server_config}});
+    }
     for (const Entity& entity : state.entities) {
         const std::string label = entity.kind + " " + entity.name + " (" + entity.type + ")";
         if (status_of(api, entity) == "Created") {
@@ -81,7 +107,8 @@ Json apply_state(const LxdApi& api, const DesiredState& state, AppliedChanges& c
     Json devices = profile.value("devices", Json::object());
     if (!devices.is_object()) devices = Json::object();
     if (!changes.profile_devices_before) changes.profile_devices_before = devices;
-    for (const auto& [name, device] : state.profile_devices.items()) devices[name] = device;
+    for (const auto& [name, device] : state.profile_devices.items())
+        if (replace_devices || !devices.contains(name)) devices[name] = device;
     put_profile_devices(api, profile, devices);
     report["profile_devices"] = devices;
     say("Default profile: " + devices.dump());

@@ -14,17 +14,21 @@ namespace microcloud::plugins::lxd {
 
 /// What apply_state changed, so that a failed run can take it back.
 struct AppliedChanges {
-    std::vector<Entity> created;                      ///< in creation order
-    std::optional<sdk::Json> profile_devices_before;  ///< set once the profile was changed
+    std::vector<Entity> created;                           ///< in creation order
+    std::optional<sdk::Json> profile_devices_before;       ///< set once the profile was changed
+    sdk::Json server_config_before = sdk::Json::object();  ///< server keys changed -> previous value
 };
 
-/// Applies `state`, noting each change in `changes` as it is made; `say` reports each step.
+/// Applies `state`, noting each change in `changes` as it is made; `say` reports each step. The
+/// profile's devices are set as planned when `replace_devices` (a new cluster), otherwise only
+/// added where missing (a grown cluster keeps what its operator chose).
 /// Returns {"created": [...], "existing": [...], "profile_devices": {...}}.
-sdk::Json apply_state(const LxdApi& api, const DesiredState& state, AppliedChanges& changes,
+sdk::Json apply_state(const LxdApi& api, const DesiredState& state, bool replace_devices, AppliedChanges& changes,
                       const std::function<void(const std::string&)>& say);
 
-/// Takes back what `changes` records: the profile's devices as they were, then the created pools
-/// and networks deleted in reverse order (already gone: fine). Returns the labels undone.
+/// Takes back what `changes` records, each step whatever the others did: the profile's devices as
+/// they were, the created pools and networks deleted in reverse order (already gone: fine), the
+/// server keys as they were. Returns {"undone": [labels], "failed": ["label: why"]}.
 sdk::Json undo_changes(const LxdApi& api, const AppliedChanges& changes);
 
 }  // namespace microcloud::plugins::lxd

@@ -128,9 +128,11 @@ void join_cluster(const LxdApi& api, const std::string& name, const std::string&
                                          " while this member's LXD is standalone; remove it from LXD's cluster first");
     const std::string text = token.value("token", "");
     const Json fields = decode_join_token(text);
-    if (fields.value("fingerprint", "") != cluster_fingerprint)
+    const std::string presented = token.value("certificate_fingerprint", "");
+    if (fields.value("fingerprint", "") != presented)
         throw Error("fingerprint_mismatch", "the LXD join token names certificate " + fields.value("fingerprint", "") +
-                                                " but the cluster presents " + cluster_fingerprint);
+                                                " but the cluster certificate handed over is " +
+                                                (presented.empty() ? std::string("unknown") : presented));
     if (fields.value("server_name", "") != name)
         throw Error("invalid_token", "the LXD join token is for " + fields.value("server_name", "") + ", not " + name);
     remember(api, prior);

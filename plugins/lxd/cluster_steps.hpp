@@ -30,9 +30,10 @@ sdk::Json bootstrap_cluster(const LxdApi& api, const std::string& name, const st
 /// its fingerprint and the storage pools and networks that exist ({"pools": {name: driver}, "networks": [..]}).
 sdk::Json issue_join_token(const LxdApi& api, const std::string& joiner);
 
-/// Joins this LXD (`name`, listening on `ip`) to the cluster `token` (issue_join_token's answer)
-/// names, with `member_config` ([{entity, name, key, value}]). Checks the token's fingerprint
-/// against the certificate's. Already a member of that cluster: nothing to do.
+/// Joins this LXD (`name`, listening on `ip`) to the cluster `token` (issue_join_token's answer,
+/// plus "certificate_fingerprint": the SHA-256 of its certificate as computed here) names, with
+/// `member_config` ([{entity, name, key, value}]). The token's fingerprint must be the
+/// certificate's (LXD then pins that certificate). Already a member of that cluster: nothing to do.
 void join_cluster(const LxdApi& api, const std::string& name, const std::string& ip, const sdk::Json& token,
                   const sdk::Json& member_config, PriorAddresses& prior);
 

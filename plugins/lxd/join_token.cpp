@@ -42,6 +42,8 @@ std::string base64_encode(std::string_view bytes) {
 
 std::string base64_decode(std::string_view text) {
     while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+    if (text.size() % 4 == 1)
+        throw Error("invalid_token", "the LXD join token is not base64 (its length is impossible)");
     std::string out;
     std::uint32_t chunk = 0;
     int bits = 0;
@@ -56,6 +58,8 @@ std::string base64_decode(std::string_view text) {
             out.push_back(static_cast<char>(chunk >> bits & 0xFF));
         }
     }
+    if ((chunk & ((1U << bits) - 1)) != 0)
+        throw Error("invalid_token", "the LXD join token is not base64 (it ends with stray bits)");
     return out;
 }
 

@@ -51,7 +51,7 @@ Json LxdApi::send(const std::string& method, const std::string& path, const Json
     const std::string operation = answer.value("operation", "");
     const Json waited = envelope("GET", operation + "/wait?timeout=" + std::to_string(wait.count()), nullptr,
                                  std::chrono::duration_cast<std::chrono::milliseconds>(wait) + std::chrono::seconds(5));
-    const Json op = waited.value("metadata", Json::object());
+    const Json op = waited.contains("metadata") && waited["metadata"].is_object() ? waited["metadata"] : Json::object();
     const std::string status = op.value("status", "");
     if (status == "Success") return op;
     const std::string description = op.value("description", method + " " + path);

@@ -13,6 +13,7 @@
 #include "server_summary.hpp"
 #include "socket_choice.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -48,6 +49,24 @@ Answer ask(const sdk::Context& ctx, const std::string& socket, const std::string
 
 // Discovery found LXD running moments ago: a join that finds it gone fails fast.
 constexpr std::chrono::seconds still_running_limit{10};
+
+// SHA-256 fingerprint (lower-case hex) of a PEM certificate, computed by openssl(1) through the
+// host: a plugin links only the SDK, which has no hash.
+std::string certificate_fingerprint(const sdk::Context& ctx, const std::string& pem) {
+    if (pem.empty()) throw sdk::Error("invalid_token", "the LXD join token came without the cluster certificate");
+    sdk::CommandOptions options;
+    options.stdin_data = pem;
+    options.timeout = std::chrono::seconds(10);
+    const sdk::CommandResult result = ctx.run({"openssl", "x509", "-noout", "-fingerprint", "-sha256"}, options);
+    const auto equals = result.out.find('=');
+    if (!result.ok() || equals == std::string::npos)
+        throw sdk::Error("invalid_token", "the cluster certificate could not be read (openssl x509: " +
+                                              (result.err.empty() ? result.out : result.err) + ")");
+    std::string hex;
+    for (char c : result.out.substr(equals + 1))
+        if (std::isxdigit(static_cast<unsigned char>(c))) hex.push_back(static_cast<char>(std::tolower(c)));
+    return hex;
+}
 
 // The name of the member the hook runs on (the host's input "member": {"name", "state_dir"}).
 std::string member_name(const Json& input) {
@@ -98,13 +117,11 @@ std::string LxdPlugin::socket_or_empty() const {
 }
 
 std::string LxdPlugin::socket() const {
-    const SocketChoice choice = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
-    if (!choice.path || !system_.exists(*choice.path))
-        throw sdk::Error("lxd_unavailable",
-                         "LXD is not running here: no socket at " +
-                             (choice.path ? *choice.path : std::string("any of the usual places")),
-                         Json{{"tried", choice.tried}});
-    return *choice.path;
+    const std::string path = socket_or_empty();
+    if (path.empty() || !system_.exists(path))
+        throw sdk::Error("lxd_unavailable", "LXD is not running here: no socket at " +
+                                                (path.empty() ? std::string("any of the usual places") : path));
+    return path;
 }
 
 Json LxdPlugin::validate(sdk::Context& ctx) {
@@ -117,15 +134,34 @@ Json LxdPlugin::join(sdk::Context& ctx) {
     const std::string member = member_name(input);
     const std::string ip = address_of(input, member);
     const LxdApi api(ctx, socket());
+    prior_ = PriorAddresses{};  // a new run: earlier runs' changes are not this one's to undo
+    applied_ = AppliedChanges{};
     api.wait_ready(still_running_limit);
-    if (input.value("bootstrap", false)) {
-        ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
-        return bootstrap_cluster(api, member, ip, prior_);
+    try {
+        if (input.value("bootstrap", false)) {
+            ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
+            return bootstrap_cluster(api, member, ip, prior_);
+        }
+        Json token = input.value("token", Json::object());
+        // The certificate the first member handed over must be the one its token names.
+        token["certificate_fingerprint"] = certificate_fingerprint(ctx, token.value("certificate", ""));
+        ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
+        join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
+        return Json{{"joined", member}};
+    } catch (const std::exception& failure) {
+        // The host tears down only completed joins: a failed one takes back its own changes.
+        if (!prior_.config.empty()) undo_join(ctx, api, member);
+        throw;
     }
-    const Json token = input.value("token", Json::object());
-    ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
-    join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
-    return Json{{"joined", member}};
+}
+
+void LxdPlugin::undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member) {
+    try {
+        leave_cluster(api, member, prior_);
+        prior_ = PriorAddresses{};
+    } catch (const sdk::Error& e) {
+        ctx.warn("lxd: could not take back the failed join of " + member + ": " + e.what());
+    }
 }
 
 Json LxdPlugin::issue_token(sdk::Context& ctx) {
@@ -144,28 +180,37 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
         facts.pools[pool.value("name", "")] = pool.value("driver", "");
     const DesiredState state = desired_state(ctx.input(), facts);
     applied_ = AppliedChanges{};
-    return apply_state(api, state, applied_, [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
+    return apply_state(api, state, ctx.input().value("bootstrap", false), applied_,
+                       [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
 }
 
 Json LxdPlugin::teardown(sdk::Context& ctx) {
     const Json& input = ctx.input();
-    if (input.contains("remove") && !system_.exists(socket_or_empty())) {
+    const bool removing = input.value("mode", "") == "remove" || input.contains("remove");
+    if (removing && !system_.exists(socket_or_empty())) {
         // LXD does not run on the member that removes: LXD's cluster cannot be asked from here.
         throw sdk::Error("unsupported", "LXD is not running on this member, so it cannot remove " +
                                             input.value("remove", "") + " from LXD's cluster");
     }
     const LxdApi api(ctx, socket());
-    if (input.contains("remove")) {
+    if (removing) {
         const std::string name = input.value("remove", "");
         ctx.info("lxd: removing " + name + " from LXD's cluster" + (input.value("force", false) ? " (forced)" : ""));
         return remove_cluster_member(api, name, input.value("force", false));
     }
-    // A failed run: what configure created goes first (on the member that configured), then the join.
-    const Json undone = undo_changes(api, applied_);
+    // A failed run: what configure created goes first (on the member that configured), then the
+    // join; every step is tried, and what could not be taken back is reported at the end.
+    Json result = undo_changes(api, applied_);
     applied_ = AppliedChanges{};
-    Json result = leave_cluster(api, member_name(input), prior_);
-    prior_ = PriorAddresses{};
-    result["undone"] = undone;
+    try {
+        result.update(leave_cluster(api, member_name(input), prior_));
+        prior_ = PriorAddresses{};
+    } catch (const sdk::Error& e) {
+        result["failed"].push_back(std::string("leave LXD's cluster: ") + e.what());
+    }
+    if (!result["failed"].empty())
+        throw sdk::Error("teardown_incomplete",
+                         "LXD on " + member_name(input) + " could not take back: " + result["failed"].dump(), result);
     return result;
 }
 

@@ -33,6 +33,9 @@ private:
     std::string socket() const;
     // The socket LXD would listen on ("" when none is known), whether or not it exists.
     std::string socket_or_empty() const;
+    // After a failed join or bootstrap: leaves LXD's cluster if it got that far and restores the
+    // addresses; a failure to do so is logged (the join's own error is the one reported).
+    void undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member);
 
     Config config_;
     SystemView system_;

@@ -129,7 +129,13 @@ void check_config(Problems& out, const Json& input, const Json& reports) {
         if (std::find(plan_config_keys().begin(), plan_config_keys().end(), key) == plan_config_keys().end())
             out.error("lxd." + key, "unknown key \"" + key + "\"; accepted keys: " + joined(plan_config_keys()));
     if (!config.contains("local_driver")) return;
-    const std::string driver = config["local_driver"].is_string() ? config["local_driver"].get<std::string>() : "";
+    if (!config["local_driver"].is_string()) {
+        out.error("lxd.local_driver",
+                  "local_driver must be the name of a storage driver (such as dir, lvm, zfs, btrfs), not " +
+                      config["local_driver"].dump());
+        return;
+    }
+    const std::string driver = config["local_driver"].get<std::string>();
     for (const auto& [member, report] : reports.items()) {
         if (!report.value("running", false)) continue;
         Json local = Json::array();
@@ -194,9 +200,9 @@ Json plan_problems(const Json& input) {
             out.error(
                 "systems[" + member + "]",
                 "LXD on " + member + " is not clustered, so it cannot take new members; form the LXD cluster first");
-        const Json system = system_of(input, member);
+        if (!standalone) continue;  // the cluster's member: its disk and uplink serve it already
         check_disk(out, member, *it, local_disk(input, member));
-        check_uplink(out, member, *it, system);
+        check_uplink(out, member, *it, system_of(input, member));
     }
     check_config(out, input, reports);
     return out.list;

@@ -41,12 +41,7 @@ typedef int32_t mc_status;
 #define MC_STATUS_ERROR 1
 
 /** Log severities accepted by mc_host_api.log. Since ABI 1.0. */
-typedef enum mc_log_level {
-    MC_LOG_DEBUG = 0,
-    MC_LOG_INFO = 1,
-    MC_LOG_WARN = 2,
-    MC_LOG_ERROR = 3
-} mc_log_level;
+typedef enum mc_log_level { MC_LOG_DEBUG = 0, MC_LOG_INFO = 1, MC_LOG_WARN = 2, MC_LOG_ERROR = 3 } mc_log_level;
 
 /** Receives text from the other side; the data is only valid during the call. Since ABI 1.0. */
 typedef void (*mc_write_fn)(void* ctx, const char* data, size_t len);
@@ -131,7 +126,10 @@ typedef struct mc_plugin_descriptor {
     mc_hook_fn validate;
     /** Required: bootstrap or join the component cluster; idempotent. Since ABI 1.0. */
     mc_hook_fn join;
-    /** Required: leave the component cluster or undo a failed join; idempotent. Since ABI 1.0. */
+    /** Required: leave the component cluster or undo a failed join; idempotent. The input's
+     *  "mode" says which: "rollback" (a run failed: undo what this member's join and configure
+     *  of that run changed) or "remove" (run on another member: take member "remove" out of the
+     *  component cluster; "force" when it may not answer or still holds work). Since ABI 1.0. */
     mc_hook_fn teardown;
 
     /** Optional (NULL if unsupported): a join token for a named joiner. Since ABI 1.0. */

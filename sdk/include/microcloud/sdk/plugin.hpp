@@ -41,8 +41,7 @@ private:
 
 /// Throws the conventional error for a lifecycle hook that is not written yet. Since ABI 1.0.
 [[noreturn]] inline void not_implemented(std::string_view plugin, std::string_view hook) {
-    throw Error("not_implemented",
-                std::string(plugin) + ": the " + std::string(hook) + " hook is not implemented yet");
+    throw Error("not_implemented", std::string(plugin) + ": the " + std::string(hook) + " hook is not implemented yet");
 }
 
 /// Options for Context::run. Since ABI 1.0.
@@ -91,19 +90,17 @@ inline bool host_has(const mc_host_api* host, std::size_t offset) {
 class Context {
 public:
     Context(const mc_host_api* host, mc_call* call)
-        : host_(host), call_(call),
+        : host_(host),
+          call_(call),
           input_(Json::parse(std::string_view(call->input, call->input_len), nullptr, false)) {
-        if (input_.is_discarded())
-            throw Error("invalid_input", "the host sent a request that is not JSON");
+        if (input_.is_discarded()) throw Error("invalid_input", "the host sent a request that is not JSON");
     }
 
     /// The hook's request. Since ABI 1.0.
     const Json& input() const noexcept { return input_; }
 
     /// Writes to the host's log. Since ABI 1.0.
-    void log(mc_log_level level, const std::string& message) const {
-        host_->log(call_, level, message.c_str());
-    }
+    void log(mc_log_level level, const std::string& message) const { host_->log(call_, level, message.c_str()); }
     void debug(const std::string& message) const { log(MC_LOG_DEBUG, message); }
     void info(const std::string& message) const { log(MC_LOG_INFO, message); }
     void warn(const std::string& message) const { log(MC_LOG_WARN, message); }
@@ -139,11 +136,8 @@ public:
                       const std::string& body = {},
                       std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const {
         require(offsetof(mc_host_api, http_request), "http_request");
-        Json request = {{"socket", socket},
-                        {"method", method},
-                        {"path", path},
-                        {"body", body},
-                        {"timeout_ms", timeout.count()}};
+        Json request = {
+            {"socket", socket}, {"method", method}, {"path", path}, {"body", body}, {"timeout_ms", timeout.count()}};
         if (!body.empty()) request["headers"] = {{"Content-Type", "application/json"}};
         Json answer = call_service(host_->http_request, request);
         return HttpResponse{answer.value("status", 0), answer.value("body", "")};
@@ -163,8 +157,7 @@ private:
 
     void require(std::size_t offset, const char* name) const {
         if (!detail::host_has(host_, offset))
-            throw Error("host_service_missing",
-                        std::string("the host does not offer the ") + name + " service");
+            throw Error("host_service_missing", std::string("the host does not offer the ") + name + " service");
     }
 
     Json call_service(Service service, const Json& request) const {
@@ -196,18 +189,25 @@ public:
     virtual Json validate(Context& ctx) = 0;
     /// Required: bootstrap or join the component cluster. Since ABI 1.0.
     virtual Json join(Context& ctx) = 0;
-    /// Required: leave the component cluster or undo a failed join. Since ABI 1.0.
+    /// Required: input "mode" "rollback" undoes this member's part of a failed run; "remove"
+    /// takes member input "remove" out of the component cluster (see plugin.h). Since ABI 1.0.
     virtual Json teardown(Context& ctx) = 0;
 };
 
 namespace detail {
 
 template <class T>
-concept HasIssueToken = requires(T& t, Context& c) { { t.issue_token(c) } -> std::convertible_to<Json>; };
+concept HasIssueToken = requires(T& t, Context& c) {
+    { t.issue_token(c) } -> std::convertible_to<Json>;
+};
 template <class T>
-concept HasConfigure = requires(T& t, Context& c) { { t.configure(c) } -> std::convertible_to<Json>; };
+concept HasConfigure = requires(T& t, Context& c) {
+    { t.configure(c) } -> std::convertible_to<Json>;
+};
 template <class T>
-concept HasStatus = requires(T& t, Context& c) { { t.status(c) } -> std::convertible_to<Json>; };
+concept HasStatus = requires(T& t, Context& c) {
+    { t.status(c) } -> std::convertible_to<Json>;
+};
 
 // What the host holds: the plugin object and the host's service table.
 template <class T>
@@ -270,16 +270,28 @@ const mc_plugin_descriptor* descriptor(const char* id, const char* version) noex
         out.version = version;
         out.create = &create<T>;
         out.destroy = &destroy<T>;
-        out.discover = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return p.discover(x); }); };
-        out.validate = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return p.validate(x); }); };
+        out.discover = [](void* i, mc_call* c) {
+            return invoke<T>(i, c, [](T& p, Context& x) { return p.discover(x); });
+        };
+        out.validate = [](void* i, mc_call* c) {
+            return invoke<T>(i, c, [](T& p, Context& x) { return p.validate(x); });
+        };
         out.join = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return p.join(x); }); };
-        out.teardown = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return p.teardown(x); }); };
+        out.teardown = [](void* i, mc_call* c) {
+            return invoke<T>(i, c, [](T& p, Context& x) { return p.teardown(x); });
+        };
         if constexpr (HasIssueToken<T>)
-            out.issue_token = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return Json(p.issue_token(x)); }); };
+            out.issue_token = [](void* i, mc_call* c) {
+                return invoke<T>(i, c, [](T& p, Context& x) { return Json(p.issue_token(x)); });
+            };
         if constexpr (HasConfigure<T>)
-            out.configure = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return Json(p.configure(x)); }); };
+            out.configure = [](void* i, mc_call* c) {
+                return invoke<T>(i, c, [](T& p, Context& x) { return Json(p.configure(x)); });
+            };
         if constexpr (HasStatus<T>)
-            out.status = [](void* i, mc_call* c) { return invoke<T>(i, c, [](T& p, Context& x) { return Json(p.status(x)); }); };
+            out.status = [](void* i, mc_call* c) {
+                return invoke<T>(i, c, [](T& p, Context& x) { return Json(p.status(x)); });
+            };
         return out;
     }();
     return &d;
@@ -290,7 +302,7 @@ const mc_plugin_descriptor* descriptor(const char* id, const char* version) noex
 
 /// Defines the plugin's entry symbol for class CLASS with the given id and version strings
 /// (string literals). Use once per plugin library. Since ABI 1.0.
-#define MICROCLOUD_PLUGIN(CLASS, ID, VERSION)                                                    \
-    extern "C" MC_EXPORT const mc_plugin_descriptor* microcloud_plugin_entry(void) {             \
-        return ::microcloud::sdk::detail::descriptor<CLASS>(ID, VERSION);                       \
+#define MICROCLOUD_PLUGIN(CLASS, ID, VERSION)                                        \
+    extern "C" MC_EXPORT const mc_plugin_descriptor* microcloud_plugin_entry(void) { \
+        return ::microcloud::sdk::detail::descriptor<CLASS>(ID, VERSION);            \
     }

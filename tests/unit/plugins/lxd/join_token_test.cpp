@@ -32,12 +32,17 @@ TEST(Base64, KnownVectorsBothWays) {
 
 TEST(Base64, ForeignCharacterIsAnInvalidToken) {
     try {
-        base64_decode("Zm9v!");
+        base64_decode("Zm9v!A");
         FAIL();
     } catch (const sdk::Error& e) {
         EXPECT_EQ(e.code(), "invalid_token");
         EXPECT_NE(std::string(e.what()).find("'!'"), std::string::npos);
     }
+}
+
+TEST(Base64, ImpossibleLengthAndStrayBitsAreRefused) {
+    EXPECT_THROW(base64_decode("Zm9vY"), sdk::Error);  // 5 characters cannot come from bytes
+    EXPECT_THROW(base64_decode("Zm9"), sdk::Error);    // "Zm8" is "fo"; "Zm9" leaves bits over
 }
 
 TEST(JoinToken, EncodesWhatLxdsOwnClientsDecode) {

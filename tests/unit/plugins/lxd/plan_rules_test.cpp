@@ -148,6 +148,23 @@ TEST(LxdPlanRules, SectionKeysAndDriverAreChecked) {
     EXPECT_EQ(plan_problems(input), Json::array());
 }
 
+TEST(LxdPlanRules, DriverThatIsNotTextNamesTheValue) {
+    Json input = plan();
+    input["config"] = {{"local_driver", 3}};
+    expect_one_error(input, "lxd.local_driver",
+                     "must be the name of a storage driver (such as dir, lvm, zfs, btrfs), not 3");
+}
+
+TEST(LxdPlanRules, GrowingLeavesTheClusterMembersDiskAndUplinkAlone) {
+    Json input = plan(false);
+    input["joining"] = {"m3"};
+    input["discovery"]["m1"]["clustered"] = true;
+    input["discovery"]["m1"]["disks"][0]["in_use"] = true;  // the local pool holds it now
+    input["preseed"]["systems"][0]["storage"] = {{"local", {{"path", "/dev/loop0"}}}};
+    input["preseed"]["systems"][0]["ovn_uplink_interface"] = "eth0";
+    EXPECT_EQ(plan_problems(input), Json::array());
+}
+
 TEST(LxdPlanRules, DryRunJudgesOnlyTheMembersItHasReportsFor) {
     Json input = plan();
     input["discovery"] = {{"m1", standalone_report()}};
