@@ -61,7 +61,8 @@ std::vector<formation::ComponentPlugin> Member::components() const {
     std::vector<formation::ComponentPlugin> out;
     for (const auto& record : registry_.records())
         if (record.state == plugins::PluginState::loaded && record.manifest)
-            out.push_back({record.name, record.manifest->after, record.manifest->config_section});
+            out.push_back({record.name, record.manifest->after, record.manifest->config_section,
+                           record.manifest->join_concurrency});
     return out;
 }
 

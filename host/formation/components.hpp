@@ -17,7 +17,8 @@ namespace microcloud::host::formation {
 struct ComponentPlugin {
     std::string name{};
     std::vector<std::string> after{};
-    std::string config_section{};  // the preseed section handed to it ("" when none)
+    std::string config_section{};   // the preseed section handed to it ("" when none)
+    unsigned join_concurrency = 0;  // the component's own limit of members joining at once (0: none)
 };
 
 // Calls `hook` of `plugin` on `member` and returns the HookResult JSON ({"ok": true, "result": ...}

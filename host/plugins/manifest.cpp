@@ -59,10 +59,18 @@ bool is_plain_file_name(const std::string& name) {
 }  // namespace
 
 json Manifest::to_json() const {
-    return json{{"id", id},           {"name", name},         {"component", component},
-                {"version", version}, {"abi", abi.str()},     {"library", library},
-                {"hooks", hooks},     {"after", after},       {"provides", provides},
-                {"config_section", config_section},            {"supports", supports}};
+    return json{{"id", id},
+                {"name", name},
+                {"component", component},
+                {"version", version},
+                {"abi", abi.str()},
+                {"library", library},
+                {"hooks", hooks},
+                {"after", after},
+                {"provides", provides},
+                {"config_section", config_section},
+                {"supports", supports},
+                {"join_concurrency", join_concurrency}};
 }
 
 Manifest read_manifest(const std::filesystem::path& dir) {
@@ -94,12 +102,21 @@ Manifest read_manifest(const std::filesystem::path& dir) {
 
     if (m.id.empty()) reader.fail("id", "is empty", "a reverse-DNS id such as \"org.example.thing\"");
     if (m.name.empty()) reader.fail("name", "is empty", "a short name such as \"lxd\"");
-    if (!is_plain_file_name(m.library)) reader.fail("library", "is \"" + m.library + "\"", "a file name beside the manifest");
+    if (!is_plain_file_name(m.library))
+        reader.fail("library", "is \"" + m.library + "\"", "a file name beside the manifest");
     auto abi = parse_abi(reader.text("abi"));
-    if (!abi) reader.fail("abi", "is \"" + doc.at("abi").get<std::string>() + "\"", "\"<major>.<minor>\" such as \"1.0\"");
+    if (!abi)
+        reader.fail("abi", "is \"" + doc.at("abi").get<std::string>() + "\"", "\"<major>.<minor>\" such as \"1.0\"");
     m.abi = *abi;
+    if (doc.contains("join_concurrency")) {
+        const json& value = doc.at("join_concurrency");
+        if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 1000)
+            reader.fail("join_concurrency", "is " + value.dump(), "a whole number from 0 (no limit) to 1000");
+        m.join_concurrency = value.get<unsigned>();
+    }
     if (doc.contains("supports")) {
-        if (!doc.at("supports").is_object()) reader.fail("supports", "is not an object", "an object of component: version range");
+        if (!doc.at("supports").is_object())
+            reader.fail("supports", "is not an object", "an object of component: version range");
         m.supports = doc.at("supports");
     }
     return m;

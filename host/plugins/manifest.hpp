@@ -12,18 +12,19 @@
 namespace microcloud::host::plugins {
 
 struct Manifest {
-    std::string id;              // unique, reverse-DNS ("org.microcloud.lxd")
-    std::string name;            // short unique name used on the command line and in preseeds
-    std::string component;       // human name of the component ("LXD")
-    std::string version;         // plugin version
-    AbiVersion abi;              // SDK ABI it was built against
-    std::string library;         // file name of the .so beside the manifest
-    std::vector<std::string> hooks;     // hooks it declares
-    std::vector<std::string> after;     // plugin names that must run before it
-    std::vector<std::string> provides;  // capabilities ("network-provider")
-    std::string config_section;         // preseed section it owns ("" when none)
+    std::string id;                                      // unique, reverse-DNS ("org.microcloud.lxd")
+    std::string name;                                    // short unique name used on the command line and in preseeds
+    std::string component;                               // human name of the component ("LXD")
+    std::string version;                                 // plugin version
+    AbiVersion abi;                                      // SDK ABI it was built against
+    std::string library;                                 // file name of the .so beside the manifest
+    std::vector<std::string> hooks;                      // hooks it declares
+    std::vector<std::string> after;                      // plugin names that must run before it
+    std::vector<std::string> provides;                   // capabilities ("network-provider")
+    std::string config_section;                          // preseed section it owns ("" when none)
+    unsigned join_concurrency = 0;                       // most members joining its component at once (0: no limit)
     nlohmann::json supports = nlohmann::json::object();  // component versions it supports
-    std::filesystem::path dir;          // directory holding the manifest
+    std::filesystem::path dir;                           // directory holding the manifest
 
     std::filesystem::path library_path() const { return dir / library; }
     nlohmann::json to_json() const;

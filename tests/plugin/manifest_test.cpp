@@ -60,7 +60,8 @@ json valid_manifest() {
             {"after", {"lxd"}},
             {"provides", {"network-provider"}},
             {"config_section", "thing"},
-            {"supports", {{"thing", ">=2.0"}}}};
+            {"supports", {{"thing", ">=2.0"}}},
+            {"join_concurrency", 2}};
 }
 
 class ReadManifest : public ::testing::Test {
@@ -104,19 +105,22 @@ TEST_F(ReadManifest, ReadsEveryField) {
     EXPECT_EQ(m.provides, std::vector<std::string>{"network-provider"});
     EXPECT_EQ(m.config_section, "thing");
     EXPECT_EQ(m.supports, json({{"thing", ">=2.0"}}));
+    EXPECT_EQ(m.join_concurrency, 2u);
     EXPECT_EQ(m.dir, dir.path());
     EXPECT_EQ(m.library_path(), dir.path() / "thing.so");
 }
 
 TEST_F(ReadManifest, OptionalFieldsDefaultToEmpty) {
     json doc = valid_manifest();
-    for (const char* optional : {"component", "after", "provides", "config_section", "supports"}) doc.erase(optional);
+    for (const char* optional : {"component", "after", "provides", "config_section", "supports", "join_concurrency"})
+        doc.erase(optional);
     write(doc);
     Manifest m = read_manifest(dir.path());
     EXPECT_TRUE(m.after.empty());
     EXPECT_TRUE(m.provides.empty());
     EXPECT_EQ(m.config_section, "");
     EXPECT_TRUE(m.supports.empty());
+    EXPECT_EQ(m.join_concurrency, 0u);
 }
 
 TEST_F(ReadManifest, RoundTripsThroughJson) {
@@ -157,8 +161,13 @@ TEST_F(ReadManifest, EachRequiredFieldIsNamedWhenMissing) {
 }
 
 TEST_F(ReadManifest, FieldOfTheWrongTypeIsNamed) {
-    for (const auto& [field, value] : {std::pair<const char*, json>{"id", 42}, {"name", json::array()},
-                                       {"hooks", "discover"}, {"after", {1, 2}}, {"abi", 1.0}}) {
+    for (const auto& [field, value] : {std::pair<const char*, json>{"id", 42},
+                                       {"name", json::array()},
+                                       {"hooks", "discover"},
+                                       {"after", {1, 2}},
+                                       {"abi", 1.0},
+                                       {"join_concurrency", -1},
+                                       {"join_concurrency", "one"}}) {
         json doc = valid_manifest();
         doc[field] = value;
         write(doc);

@@ -34,6 +34,16 @@ lxd_snapshot() {
     '{clustered: $server.environment.server_clustered, config: $server.config, pools: $pools, devices: $profile.devices}'
 }
 lxc_in() { local m=$1; shift; lab exec "m$m" -- lxc "$@"; }
+# wait_standalone N: true once mN's LXD says it is not clustered (up to 20 s; it restarts itself).
+wait_standalone() {
+  for _ in $(seq 100); do [ "$(lxdq "$1" /1.0 | jq .environment.server_clustered)" = false ] && return 0; sleep 0.2; done
+  return 1
+}
+# wait_for_text FILE TEXT: up to 20 s.
+wait_for_text() {
+  for _ in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.2; done
+  fail "\"$2\" did not appear in $1: $(cat "$1")"
+}
 # online_lxd_members: the names of the members m1's LXD lists as Online, sorted, space-separated.
 online_lxd_members() { lxc_in 1 cluster list -f json | jq -r '[.[] | select(.status == "Online") | .server_name] | sort | join(" ")'; }
 write_preseed() {  # write_preseed FILE MEMBER... ; extra YAML for systems comes from $SYSTEM_EXTRA_<name>
@@ -77,8 +87,8 @@ before=$(lxd_snapshot 1)
 write_preseed "$TEST_TMP/dry.yaml" m1 m2 m3
 dry 'LXD on m1 is already clustered (as "handmade")' "an already clustered LXD"
 lxdq 1 /1.0/cluster -X PUT -d '{"enabled":false}' >/dev/null
-for _ in $(seq 100); do [ "$(lxdq 1 /1.0 | jq .environment.server_clustered)" = false ] && break; sleep 0.2; done
-lxdq 1 /1.0 -X PATCH -d '{"config":{"cluster.https_address":""}}' >/dev/null
+wait_standalone 1 || fail "m1's LXD did not leave the hand-made cluster"
+[ "$(lxdq 1 /1.0 -X PATCH -d '{"config":{"cluster.https_address":""}}')" = "{}" ] || fail "could not reset m1's LXD address"
 pass "--dry-run named a missing disk, an ineligible uplink and a clustered LXD, and changed nothing"
 
 # ---- LXD dies on m3 after discovery: the run fails and every other LXD is as before -----------------------
@@ -124,12 +134,13 @@ done
 [ "$(lxdq 1 /1.0/storage-pools/local | jq -r .status)" = Created ] || fail "the local pool is not Created: $(lxdq 1 /1.0/storage-pools/local)"
 [ "$(lxdq 2 /1.0/profiles/default | jq -c .devices.root)" = '{"path":"/","pool":"local","type":"disk"}' ] ||
   fail "the default profile has no root disk on local: $(lxdq 2 /1.0/profiles/default)"
+expect_contains "$(mc 2 status)" "clustered as m2" "microcloud status shows m2's LXD clustered"
 pass "preseed on 3 members: lxc cluster list shows m1 m2 m3 ONLINE, the local pool on each, the profile's root disk"
 
 # ---- a busybox container built here, launched on m2 from m1 ------------------------------------------------
 image=$(busybox_image "$TEST_TMP") || fail "could not build the busybox image"
 lxc_in 1 image import "$image" --alias busybox >/dev/null || fail "lxc image import"
-lxc_in 1 launch busybox c1 --target m2 </dev/null >/dev/null 2>&1 || fail "lxc launch busybox c1 --target m2: $(lxc_in 1 launch busybox c1x --target m2 2>&1)"
+out=$(lxc_in 1 launch busybox c1 --target m2 </dev/null 2>&1) || fail "lxc launch busybox c1 --target m2: $out"
 for _ in $(seq 50); do [ "$(lxc_in 1 list -f csv -c nsL)" = "c1,RUNNING,m2" ] && break; sleep 0.2; done
 [ "$(lxc_in 1 list -f csv -c nsL)" = "c1,RUNNING,m2" ] || fail "c1 is not RUNNING on m2: $(lxc_in 1 list -f csv -c nsL)"
 pass "a locally built busybox container launched from m1 runs on m2"
@@ -143,8 +154,7 @@ out=$(mc 1 remove m3 2>&1) || fail "remove m3: $out"
 echo "$out"
 members=$(lxc_in 1 cluster list -f json | jq -r '[.[].server_name] | sort | join(" ")')
 [ "$members" = "m1 m2" ] || fail "LXD still has members '$members' after remove m3"
-for _ in $(seq 100); do [ "$(lxdq 3 /1.0 | jq .environment.server_clustered)" = false ] && break; sleep 0.2; done
-[ "$(lxdq 3 /1.0 | jq .environment.server_clustered)" = false ] || fail "m3's LXD still believes it is clustered"
+wait_standalone 3 || fail "m3's LXD still believes it is clustered"
 wait_online 1 2 || fail "MicroCloud does not list 2 members after remove m3: $(mc 1 cluster list 2>&1)"
 pass "remove m2 refused (c1 runs there); remove m3 left LXD with m1 and m2, m3's LXD standalone"
 
@@ -152,14 +162,16 @@ pass "remove m2 refused (c1 runs there); remove m3 left LXD with m1 and m2, m3's
 mkfifo "$TEST_TMP/add.in"
 (set +e; mc 1 add <"$TEST_TMP/add.in" >"$TEST_TMP/add.out" 2>&1; echo $? >"$TEST_TMP/add.rc") &
 exec 7>"$TEST_TMP/add.in"
-for _ in $(seq 100); do grep -q "Verify the fingerprint" "$TEST_TMP/add.out" && break; sleep 0.2; done
+wait_for_text "$TEST_TMP/add.out" "Verify the fingerprint"
 passphrase=$(grep -A2 "enter the passphrase" "$TEST_TMP/add.out" | tail -n 1 | sed 's/^ *//')
 [ "$(wc -w <<<"$passphrase")" = 4 ] || fail "add did not show a passphrase: $(cat "$TEST_TMP/add.out")"
 (set +e; echo "$passphrase" | mc 4 join >"$TEST_TMP/join-m4.out" 2>&1; echo $? >"$TEST_TMP/join-m4.rc") &
-for _ in $(seq 100); do grep -q "Found system m4" "$TEST_TMP/add.out" && break; sleep 0.2; done
+wait_for_text "$TEST_TMP/add.out" "Found system m4"
 printf '\n' >&7
 exec 7>&-
 for _ in $(seq 300); do [ -s "$TEST_TMP/add.rc" ] && [ -s "$TEST_TMP/join-m4.rc" ] && break; sleep 0.2; done
+[ -s "$TEST_TMP/add.rc" ] && [ -s "$TEST_TMP/join-m4.rc" ] ||
+  fail "add or join did not end within 60 s: $(cat "$TEST_TMP/add.out" "$TEST_TMP/join-m4.out")"
 cat "$TEST_TMP/add.out"
 [ "$(cat "$TEST_TMP/add.rc" 2>/dev/null)" = 0 ] || fail "add failed: $(cat "$TEST_TMP/add.out")"
 [ "$(cat "$TEST_TMP/join-m4.rc" 2>/dev/null)" = 0 ] || fail "join on m4 failed: $(cat "$TEST_TMP/join-m4.out")"

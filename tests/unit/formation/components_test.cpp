@@ -42,7 +42,7 @@ struct Fake {
     std::string fail_join_on;               // "member plugin" whose join fails
     std::string fail_teardown_of;           // plugin whose teardown fails
     nlohmann::json problems = nlohmann::json::array();
-    std::chrono::milliseconds join_time{0};                  // how long a join takes
+    std::chrono::milliseconds join_time{0};                // how long a join takes
     std::map<std::string, int> joining_now, most_joining;  // per plugin: joins in flight, the most seen
 
     HookCall call() {
@@ -57,7 +57,8 @@ struct Fake {
             };
             if (hook == "validate" && not_implemented.contains(plugin)) return fail("not_implemented", "not yet");
             // Plugins read every member's discovery result (not the hook envelope) and the addresses.
-            if (hook == "validate" && input["discovery"].value("m2", nlohmann::json::object()).value("member", "") != "m2")
+            if (hook == "validate" &&
+                input["discovery"].value("m2", nlohmann::json::object()).value("member", "") != "m2")
                 return fail("bad_input", "discovery of m2 is " + input["discovery"].dump());
             if (hook == "validate" && input["addresses"].value("m3", "") != "10.0.0.3")
                 return fail("bad_input", "addresses are " + input["addresses"].dump());
@@ -172,6 +173,18 @@ TEST(Components, JoinConcurrencyBoundsTheJoinsInFlight) {
         for (const std::string plugin : {"lxd", "ovn", "ceph"})
             EXPECT_EQ(fake.most_joining[plugin], limit == 0 ? 3 : 1) << plugin << " with join_concurrency " << limit;
     }
+}
+
+TEST(Components, APluginsOwnJoinConcurrencyHoldsForItAlone) {
+    Fake fake;
+    fake.join_time = std::chrono::milliseconds(100);
+    ComponentRun run = make_run(fake);
+    run.members = {"m1", "m2", "m3", "m4"};
+    run.joining = {"m2", "m3", "m4"};
+    run.plugins[0].join_concurrency = 1;  // lxd joins one at a time
+    run_components(run);
+    EXPECT_EQ(fake.most_joining["lxd"], 1);
+    EXPECT_EQ(fake.most_joining["ovn"], 3);
 }
 
 TEST(Components, RemoveTearsDownInReverseWaveOrderOnTheFirstMember) {
