@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# bench/lxd_formation_bench.sh - formation with the real LXD in a lab: the same preseed on every
-# member, timed from the first `microcloud preseed` until it returns with LXD clustered on every
-# member, with the LXD joins all at once (this project's default) and one at a time (upstream's
-# order; microcloudd config `join-concurrency: 1`), measured in the same run. Prints the whole
-# formation and the LXD part alone (bootstrap on m1 to "configured") and their ratios.
+# bench/lxd_formation_bench.sh - what forming the LXD cluster adds to a formation: the same
+# preseed on every member of a lab, timed from the first `microcloud preseed` until it returns,
+# once with LXD running in every member (LXD bootstrapped, the others joined, pool and profile
+# made) and once without (LXD takes no part), measured in the same run. Prints both, their ratio,
+# the LXD part alone (bootstrap on m1 to "configured") and its cost per joining member.
 # Usage: bench/lxd_formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 3 5)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,16 +19,14 @@ lab() { "$repo/scripts/lab" --name "$lab" "$@"; }
 trap 'lab down >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 now_ms() { date +%s%3N; }
 
-# form N CONCURRENCY: prints "TOTAL_MS LXD_MS" for one formation of N members.
+# form N MODE: prints "TOTAL_MS LXD_MS" for one formation of N members (MODE lxd or host).
 form() {
-  local n=$1 concurrency=$2 file=$tmp/preseed.yaml start i pids=() total lxd
+  local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=() total lxd=0
   lab down >/dev/null 2>&1 || true
-  lab up --members "$n" --disks 0 --components --build-dir "$build" >/dev/null
-  if [ "$concurrency" != 0 ]; then
-    for i in $(seq 1 "$n"); do
-      echo "join-concurrency: $concurrency" >>"$(lab status --format json | jq -r ".members[$((i - 1))].config")"
-      lab stop "m$i" >/dev/null && lab start "m$i" >/dev/null
-    done
+  if [ "$mode" = lxd ]; then
+    lab up --members "$n" --disks 0 --components --build-dir "$build" >/dev/null
+  else
+    lab up --members "$n" --disks 0 --build-dir "$build" >/dev/null
   fi
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "session_passphrase: a b c d"; echo "session_timeout: 10m"; echo "systems:"
@@ -42,24 +40,25 @@ form() {
   done
   for i in "${pids[@]}"; do wait "$i" || { cat "$tmp/m1.err" >&2; exit 1; }; done
   total=$(($(now_ms) - start))
-  [ "$(lab exec m1 -- lxc cluster list -f json | jq '[.[] | select(.status == "Online")] | length')" = "$n" ] ||
-    { echo "LXD does not list $n online members" >&2; exit 1; }
-  lxd=$(jq '[.steps[] | select(.step | test("^Bootstrapping lxd|^Plugin lxd configured")) | .ms] |
-            if length == 2 then .[1] - .[0] else error("no lxd steps") end' "$tmp/m1.json")
+  if [ "$mode" = lxd ]; then
+    [ "$(lab exec m1 -- lxc cluster list -f json | jq '[.[] | select(.status == "Online")] | length')" = "$n" ] ||
+      { echo "LXD does not list $n online members" >&2; exit 1; }
+    lxd=$(jq '[.steps[] | select(.step | test("^Bootstrapping lxd|^Plugin lxd configured")) | .ms] |
+              if length == 2 then .[1] - .[0] else error("no lxd steps") end' "$tmp/m1.json")
+  fi
   echo "$total $lxd"
 }
 
 declare -A total lxd
 for n in "${sizes[@]}"; do
-  for c in 0 1; do
-    read -r total[$n.$c] lxd[$n.$c] < <(form "$n" "$c")
-    echo "$n members, join-concurrency $c: formation ${total[$n.$c]} ms, LXD part ${lxd[$n.$c]} ms" >&2
+  for mode in host lxd; do
+    read -r total[$n.$mode] lxd[$n.$mode] < <(form "$n" "$mode")
+    echo "$n members, $mode: formation ${total[$n.$mode]} ms, LXD part ${lxd[$n.$mode]} ms" >&2
   done
 done
-ratio() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.2fx", s / p }'; }
-printf '%-8s %18s %18s %7s %16s %16s %7s\n' members "formation all ms" "one-by-one ms" ratio \
-  "LXD all ms" "LXD one-by-one" ratio
+printf '%-8s %16s %16s %7s %12s %20s\n' members "host only ms" "with LXD ms" ratio "LXD part ms" "LXD per joiner ms"
 for n in "${sizes[@]}"; do
-  printf '%-8s %18s %18s %7s %16s %16s %7s\n' "$n" "${total[$n.0]}" "${total[$n.1]}" \
-    "$(ratio "${total[$n.0]}" "${total[$n.1]}")" "${lxd[$n.0]}" "${lxd[$n.1]}" "$(ratio "${lxd[$n.0]}" "${lxd[$n.1]}")"
+  printf '%-8s %16s %16s %7s %12s %20s\n' "$n" "${total[$n.host]}" "${total[$n.lxd]}" \
+    "$(awk -v h="${total[$n.host]}" -v l="${total[$n.lxd]}" 'BEGIN { printf "%.2fx", l / h }')" "${lxd[$n.lxd]}" \
+    "$(awk -v p="${lxd[$n.lxd]}" -v n="$n" 'BEGIN { printf "%.0f", p / (n > 1 ? n - 1 : 1) }')"
 done
