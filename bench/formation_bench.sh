@@ -5,28 +5,19 @@
 # the ratios and how the time grows from 10 to 50.
 # Usage: bench/formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 10 50)
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$repo/build}" && pwd)
-shift || true
-sizes=("${@:-10 50}")
-read -r -a sizes <<<"${sizes[*]}"
-[ "$(id -u)" = 0 ] || { echo "formation_bench: needs root (network namespaces)" >&2; exit 1; }
-export MICROCLOUD_LAB_ROOT=${MICROCLOUD_LAB_ROOT:-/tmp/microcloud-bench}
-lab=fbench$$
-lab() { "$repo/scripts/lab" --name "$lab" "$@"; }
-trap 'lab down >/dev/null 2>&1 || true; rm -f /tmp/fbench-$$.*' EXIT
-now_ms() { date +%s%3N; }
+source "$(dirname "$0")/lab_bench.sh"
+lab_bench_setup formation_bench "10 50" "$@"
 
 # form N MODE: prints the milliseconds from the first preseed to all N members ONLINE.
 form() {
-  local n=$1 mode=$2 file=/tmp/fbench-$$.yaml start i pids=()
+  local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=()
   lab down >/dev/null 2>&1 || true
   lab up --members "$n" --disks 0 --build-dir "$build" >/dev/null
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "lookup_timeout: 10m"; echo "session_passphrase: a b c d"; echo "session_timeout: 30m"; echo "systems:"
     for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"
   start=$(now_ms)
-  lab exec m1 -- microcloud preseed <"$file" >/tmp/fbench-$$.m1 2>&1 &
+  lab exec m1 -- microcloud preseed <"$file" >"$tmp/m1.out" 2>&1 &
   pids+=($!)
   for i in $(seq 2 "$n"); do
     if [ "$mode" = parallel ]; then
@@ -36,7 +27,7 @@ form() {
       lab exec "m$i" -- microcloud preseed <"$file" >/dev/null 2>&1 || { echo "m$i failed to join" >&2; exit 1; }
     fi
   done
-  for pid in "${pids[@]}"; do wait "$pid" || { cat /tmp/fbench-$$.m1 >&2; exit 1; }; done
+  for pid in "${pids[@]}"; do wait "$pid" || { cat "$tmp/m1.out" >&2; exit 1; }; done
   until lab exec m1 -- microcloud cluster list --format json |
     jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
   echo $(($(now_ms) - start))

@@ -6,18 +6,8 @@
 # the LXD part alone (bootstrap on m1 to "configured") and its cost per joining member.
 # Usage: bench/lxd_formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 3 5)
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$repo/build}" && pwd)
-shift || true
-sizes=("${@:-3 5}")
-read -r -a sizes <<<"${sizes[*]}"
-[ "$(id -u)" = 0 ] || { echo "lxd_formation_bench: needs root (network namespaces)" >&2; exit 1; }
-export MICROCLOUD_LAB_ROOT=${MICROCLOUD_LAB_ROOT:-/tmp/microcloud-bench}
-lab=lbench$$
-tmp=$(mktemp -d /tmp/lxd-bench.XXXXXX)
-lab() { "$repo/scripts/lab" --name "$lab" "$@"; }
-trap 'lab down >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-now_ms() { date +%s%3N; }
+source "$(dirname "$0")/lab_bench.sh"
+lab_bench_setup lxd_formation_bench "3 5" "$@"
 
 # form N MODE: prints "TOTAL_MS LXD_MS" for one formation of N members (MODE lxd or host).
 form() {

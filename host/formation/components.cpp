@@ -23,7 +23,19 @@ struct Joined {
 // A hook's failure, carrying where it happened.
 struct HookFailure {
     std::string member, plugin, step, code, message;
+
+    // The error a run reports for it: member, plugin and step named.
+    Error error() const {
+        return Error("component_failed",
+                     "Plugin " + plugin + " failed on member " + member + " at step \"" + step + "\": " + message,
+                     {{"member", member}, {"plugin", plugin}, {"step", step}, {"cause_code", code}});
+    }
 };
+
+// A hook that is not written (not_implemented) or not offered (unsupported): the plugin takes no part.
+bool takes_no_part(const std::string& code) {
+    return code == "not_implemented" || code == "unsupported";
+}
 
 // Waits for every task (none is left running), then rethrows the first HookFailure among them.
 void finish_all(std::vector<std::future<void>>& tasks) {
@@ -74,16 +86,12 @@ public:
                 }
                 const nlohmann::json error = answer.value("error", nlohmann::json::object());
                 const std::string code = error.value("code", "");
-                if (code == "not_implemented" || code == "unsupported") {
+                if (takes_no_part(code)) {
                     report_["plugins"][plugin] = {{"state", "skipped"}, {"reason", error.value("message", code)}};
                     continue;
                 }
-                const std::string step = "remove " + name;
                 if (!force)
-                    throw Error("component_failed",
-                                "Plugin " + plugin + " failed on member " + leader() + " at step \"" + step +
-                                    "\": " + error.value("message", ""),
-                                {{"member", leader()}, {"plugin", plugin}, {"step", step}, {"cause_code", code}});
+                    throw HookFailure{leader(), plugin, "remove " + name, code, error.value("message", "")}.error();
                 report_["plugins"][plugin] = {{"state", "failed"}, {"error", error}};
                 say("Plugin " + plugin + " could not remove " + name +
                     " (going on, --force): " + error.value("message", ""));
@@ -106,13 +114,7 @@ public:
                 for (const auto& name : wave) configure(name);
         } catch (const HookFailure& failure) {
             rollback();
-            throw Error("component_failed",
-                        "Plugin " + failure.plugin + " failed on member " + failure.member + " at step \"" +
-                            failure.step + "\": " + failure.message,
-                        {{"member", failure.member},
-                         {"plugin", failure.plugin},
-                         {"step", failure.step},
-                         {"cause_code", failure.code}});
+            throw failure.error();
         }
         for (const auto& plugin : taking_part) report_["plugins"][plugin.name]["state"] = "formed";
         return report_;
@@ -195,16 +197,12 @@ private:
             if (!answer.value("ok", false)) {
                 const nlohmann::json error = answer.value("error", nlohmann::json::object());
                 const std::string code = error.value("code", "");
-                if (code == "not_implemented" || code == "unsupported") {
+                if (takes_no_part(code)) {
                     report_["plugins"][plugin.name] = {{"state", "skipped"}, {"reason", error.value("message", code)}};
                     say("Plugin " + plugin.name + " takes no part: " + error.value("message", code));
                     continue;
                 }
-                throw Error(
-                    "component_failed",
-                    "Plugin " + plugin.name + " failed on member " + leader() +
-                        " at step \"validate\": " + error.value("message", ""),
-                    {{"member", leader()}, {"plugin", plugin.name}, {"step", "validate"}, {"cause_code", code}});
+                throw HookFailure{leader(), plugin.name, "validate", code, error.value("message", "")}.error();
             }
             for (const auto& problem : answer.value("result", nlohmann::json::array())) {
                 if (problem.value("severity", "error") != "error") {
