@@ -100,8 +100,7 @@ Json issue_join_token(const LxdApi& api, const std::string& joiner) {
                 {"fingerprint", env.value("certificate_fingerprint", "")},
                 {"pools", Json::object()},
                 {"networks", Json::array()}};
-    for (const Json& pool : api.get("/1.0/storage-pools?recursion=1"))
-        answer["pools"][pool.value("name", "")] = pool.value("driver", "");
+    answer["pools"] = pool_drivers(api);
     for (const Json& network : api.get("/1.0/networks?recursion=1"))
         if (network.value("managed", false)) answer["networks"].push_back(network.value("name", ""));
     if (api.exists("/1.0/cluster/members/" + joiner)) {

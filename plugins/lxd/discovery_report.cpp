@@ -30,8 +30,7 @@ std::optional<std::string> not_running_reason(const Observations& seen) {
     return std::nullopt;
 }
 
-void add_listing(Json& report, Json& reasons, const char* key, const char* what,
-                 const std::optional<Answer>& answer) {
+void add_listing(Json& report, Json& reasons, const char* key, const char* what, const std::optional<Answer>& answer) {
     if (!answer) return;
     if (answer->ok()) {
         report[key] = answer->summary;

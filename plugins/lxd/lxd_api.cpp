@@ -10,12 +10,6 @@ namespace microcloud::plugins::lxd {
 using sdk::Error;
 using sdk::Json;
 
-namespace {
-
-constexpr std::chrono::milliseconds request_timeout{30000};
-
-}  // namespace
-
 Json LxdApi::envelope(const std::string& method, const std::string& path, const Json& body,
                       std::chrono::milliseconds timeout) const {
     const std::string what = method + " " + path;
@@ -40,13 +34,13 @@ bool LxdApi::exists(const std::string& path) const {
 }
 
 Json LxdApi::start(const std::string& method, const std::string& path, const Json& body) const {
-    const Json answer = envelope(method, path, body, request_timeout);
+    const Json answer = envelope(method, path, body, timeout_);
     return answer.value("metadata", Json());
 }
 
 Json LxdApi::send(const std::string& method, const std::string& path, const Json& body,
                   std::chrono::seconds wait) const {
-    const Json answer = envelope(method, path, body, request_timeout);
+    const Json answer = envelope(method, path, body, timeout_);
     if (answer.value("type", "") != "async") return answer.value("metadata", Json());
     const std::string operation = answer.value("operation", "");
     const Json waited = envelope("GET", operation + "/wait?timeout=" + std::to_string(wait.count()), nullptr,
@@ -61,6 +55,13 @@ Json LxdApi::send(const std::string& method, const std::string& path, const Json
                     Json{{"operation", operation}});
     throw Error("lxd_error", "LXD could not finish \"" + description + "\": " + op.value("err", status),
                 Json{{"operation", operation}, {"error", op.value("err", "")}, {"request", method + " " + path}});
+}
+
+Json pool_drivers(const LxdApi& api) {
+    Json out = Json::object();
+    for (const Json& pool : api.get("/1.0/storage-pools?recursion=1"))
+        out[pool.value("name", "")] = pool.value("driver", "");
+    return out;
 }
 
 void LxdApi::wait_ready(std::chrono::seconds limit) const {

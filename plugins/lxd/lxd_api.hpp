@@ -12,7 +12,10 @@ namespace microcloud::plugins::lxd {
 
 class LxdApi {
 public:
-    LxdApi(const sdk::Context& ctx, std::string socket) : ctx_(ctx), socket_(std::move(socket)) {}
+    /// Requests on `socket`; each one that gets no answer within `timeout` fails.
+    LxdApi(const sdk::Context& ctx, std::string socket,
+           std::chrono::milliseconds timeout = std::chrono::milliseconds(30000))
+        : ctx_(ctx), socket_(std::move(socket)), timeout_(timeout) {}
 
     /// GET `path`; returns the metadata.
     sdk::Json get(const std::string& path) const;
@@ -34,6 +37,10 @@ private:
                        std::chrono::milliseconds timeout) const;
     const sdk::Context& ctx_;
     std::string socket_;
+    std::chrono::milliseconds timeout_;
 };
+
+/// The storage pools LXD has: name -> driver.
+sdk::Json pool_drivers(const LxdApi& api);
 
 }  // namespace microcloud::plugins::lxd

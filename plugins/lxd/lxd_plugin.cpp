@@ -4,7 +4,6 @@
 #include "apply_state.hpp"
 #include "desired_state.hpp"
 #include "discovery_report.hpp"
-#include "envelope.hpp"
 #include "inventory.hpp"
 #include "lxd_api.hpp"
 #include "member_resources.hpp"
@@ -37,11 +36,9 @@ ProgramProbe probe_program(const sdk::Context& ctx) {
 }
 
 // GETs `path` from LXD and summarises the metadata; any failure becomes the answer's problem.
-Answer ask(const sdk::Context& ctx, const std::string& socket, const std::string& path,
-           Json (*summarize)(const Json&)) {
+Answer ask(const LxdApi& api, const std::string& path, Json (*summarize)(const Json&)) {
     try {
-        const sdk::HttpResponse response = ctx.http(socket, "GET", path, {}, request_timeout);
-        return Answer{summarize(metadata_of(response, "GET " + path)), {}};
+        return Answer{summarize(api.get(path)), {}};
     } catch (const std::exception& e) {
         return Answer{Json(), e.what()};
     }
@@ -96,10 +93,11 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
     if (seen.socket_exists) {
         const std::string& socket = *seen.socket.path;
         ctx.debug("lxd: asking LXD on " + socket + " (" + source_description(seen.socket.source) + ")");
-        seen.server = ask(ctx, socket, "/1.0", &summarize_server);
+        const LxdApi api(ctx, socket, request_timeout);
+        seen.server = ask(api, "/1.0", &summarize_server);
         if (seen.server->ok()) {
-            seen.storage_pools = ask(ctx, socket, "/1.0/storage-pools?recursion=1", &summarize_storage_pools);
-            seen.networks = ask(ctx, socket, "/1.0/networks?recursion=1", &summarize_networks);
+            seen.storage_pools = ask(api, "/1.0/storage-pools?recursion=1", &summarize_storage_pools);
+            seen.networks = ask(api, "/1.0/networks?recursion=1", &summarize_networks);
         }
     }
     Json report = build_report(seen);
@@ -176,8 +174,7 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
     LxdFacts facts;
     for (const Json& driver : summarize_server(server).value("storage_drivers", Json::array()))
         facts.drivers.push_back(driver.value("name", ""));
-    for (const Json& pool : api.get("/1.0/storage-pools?recursion=1"))
-        facts.pools[pool.value("name", "")] = pool.value("driver", "");
+    facts.pools = pool_drivers(api);
     const DesiredState state = desired_state(ctx.input(), facts);
     applied_ = AppliedChanges{};
     return apply_state(api, state, ctx.input().value("bootstrap", false), applied_,

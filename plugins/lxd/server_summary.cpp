@@ -11,12 +11,23 @@ namespace {
 using sdk::Json;
 
 // Facts of environment copied as LXD states them (the PEM certificate is left out on purpose).
-constexpr std::array<std::string_view, 17> environment_keys{
-    "addresses",      "architectures",       "certificate_fingerprint", "driver",
-    "driver_version", "firewall",            "kernel",                  "kernel_architecture",
-    "kernel_features", "kernel_version",     "lxc_features",            "os_name",
-    "os_version",     "project",             "server_pid",              "storage",
-    "storage_version"};
+constexpr std::array<std::string_view, 17> environment_keys{"addresses",
+                                                            "architectures",
+                                                            "certificate_fingerprint",
+                                                            "driver",
+                                                            "driver_version",
+                                                            "firewall",
+                                                            "kernel",
+                                                            "kernel_architecture",
+                                                            "kernel_features",
+                                                            "kernel_version",
+                                                            "lxc_features",
+                                                            "os_name",
+                                                            "os_version",
+                                                            "project",
+                                                            "server_pid",
+                                                            "storage",
+                                                            "storage_version"};
 
 void copy_if_present(const Json& from, std::string_view from_key, Json& to, std::string_view to_key) {
     auto it = from.find(from_key);
@@ -46,8 +57,7 @@ Json storage_drivers(const Json& environment) {
                                {"remote", field(entry, "remote", "Remote")}});
     }
     // LXD lists them in no stable order; sorted, two reports of one member compare equal.
-    std::sort(drivers.begin(), drivers.end(),
-              [](const Json& a, const Json& b) { return name_of(a) < name_of(b); });
+    std::sort(drivers.begin(), drivers.end(), [](const Json& a, const Json& b) { return name_of(a) < name_of(b); });
     return drivers;
 }
 

@@ -5,8 +5,7 @@
 
 namespace microcloud::plugins::lxd {
 
-SocketChoice choose_socket(const std::optional<std::string>& configured,
-                           const std::optional<std::string>& lxd_dir,
+SocketChoice choose_socket(const std::optional<std::string>& configured, const std::optional<std::string>& lxd_dir,
                            const std::function<bool(const std::string&)>& exists) {
     if (configured) return {*configured, SocketSource::configured, {*configured}};
     if (lxd_dir && !lxd_dir->empty()) {
@@ -14,8 +13,8 @@ SocketChoice choose_socket(const std::optional<std::string>& configured,
         return {path, SocketSource::lxd_dir, {path}};
     }
     SocketChoice choice;
-    const std::pair<std::string_view, SocketSource> defaults[] = {
-        {snap_socket, SocketSource::snap_default}, {package_socket, SocketSource::package_default}};
+    const std::pair<std::string_view, SocketSource> defaults[] = {{snap_socket, SocketSource::snap_default},
+                                                                  {package_socket, SocketSource::package_default}};
     for (const auto& [path, source] : defaults) {
         choice.tried.emplace_back(path);
         if (!exists(std::string(path))) continue;
@@ -28,22 +27,32 @@ SocketChoice choose_socket(const std::optional<std::string>& configured,
 
 std::string source_name(SocketSource source) {
     switch (source) {
-        case SocketSource::configured: return "config";
-        case SocketSource::lxd_dir: return "LXD_DIR";
-        case SocketSource::snap_default: return "snap";
-        case SocketSource::package_default: return "package";
-        case SocketSource::none: break;
+        case SocketSource::configured:
+            return "config";
+        case SocketSource::lxd_dir:
+            return "LXD_DIR";
+        case SocketSource::snap_default:
+            return "snap";
+        case SocketSource::package_default:
+            return "package";
+        case SocketSource::none:
+            break;
     }
     return "none";
 }
 
 std::string source_description(SocketSource source) {
     switch (source) {
-        case SocketSource::configured: return "from the plugin configuration";
-        case SocketSource::lxd_dir: return "from $LXD_DIR";
-        case SocketSource::snap_default: return "the snap's default";
-        case SocketSource::package_default: return "the package's default";
-        case SocketSource::none: break;
+        case SocketSource::configured:
+            return "from the plugin configuration";
+        case SocketSource::lxd_dir:
+            return "from $LXD_DIR";
+        case SocketSource::snap_default:
+            return "the snap's default";
+        case SocketSource::package_default:
+            return "the package's default";
+        case SocketSource::none:
+            break;
     }
     return "not found";
 }

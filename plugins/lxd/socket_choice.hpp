@@ -26,8 +26,7 @@ struct SocketChoice {
 
 /// Picks the socket: the configured one; else $LXD_DIR/unix.socket when LXD_DIR is set and not
 /// empty; else the first existing of the snap and package defaults; else none.
-SocketChoice choose_socket(const std::optional<std::string>& configured,
-                           const std::optional<std::string>& lxd_dir,
+SocketChoice choose_socket(const std::optional<std::string>& configured, const std::optional<std::string>& lxd_dir,
                            const std::function<bool(const std::string&)>& exists);
 
 /// Short machine-readable name of a source: "config", "LXD_DIR", "snap", "package" or "none".
