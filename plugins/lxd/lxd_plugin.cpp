@@ -146,7 +146,7 @@ Json LxdPlugin::join(sdk::Context& ctx) {
         ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
         join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
         return Json{{"joined", member}};
-    } catch (const std::exception& failure) {
+    } catch (const std::exception&) {
         // The host tears down only completed joins: a failed one takes back its own changes.
         if (!prior_.config.empty()) undo_join(ctx, api, member);
         throw;
