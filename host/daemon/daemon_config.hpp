@@ -16,11 +16,12 @@ struct DaemonConfig {
     std::vector<std::filesystem::path> plugin_dirs;  // before MICROCLOUD_PLUGIN_PATH and the default
     std::set<std::string> disabled_plugins;
     nlohmann::json plugin_config = nlohmann::json::object();  // plugin name -> config object
-    unsigned join_concurrency = 0;  // members joining a component at once (0: all of them)
+    unsigned join_concurrency = 0;                            // members joining a component at once (0: all of them)
 };
 
 // Reads the config file into `config`. Accepted keys: plugin-dirs (list), disable-plugins (list),
-// plugins (map of plugin name -> map), join-concurrency (integer >= 0). Unknown keys and wrong types are errors naming the key.
+// plugins (map of plugin name -> map), join-concurrency (0..1000). Unknown keys and wrong types
+// are errors naming the key.
 // A missing default file is fine; a missing explicit file is an error.
 void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, bool explicit_file);
 

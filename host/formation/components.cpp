@@ -37,6 +37,13 @@ bool takes_no_part(const std::string& code) {
     return code == "not_implemented" || code == "unsupported";
 }
 
+// The plugins in the order their manifests' `after` gives, independent ones in one wave.
+std::vector<std::vector<std::string>> waves_of(const std::vector<ComponentPlugin>& plugins) {
+    std::map<std::string, std::vector<std::string>> after;
+    for (const auto& plugin : plugins) after[plugin.name] = plugin.after;
+    return plan_waves(after);
+}
+
 // Waits for every task (none is left running), then rethrows the first HookFailure among them.
 void finish_all(std::vector<std::future<void>>& tasks) {
     std::optional<HookFailure> first;
@@ -57,18 +64,14 @@ public:
     // Discovery and validation; fills the report's waves. Changes nothing.
     std::vector<std::vector<std::string>> check(std::vector<ComponentPlugin>& taking_part) {
         taking_part = validate(discover());
-        std::map<std::string, std::vector<std::string>> after;
-        for (const auto& plugin : taking_part) after[plugin.name] = plugin.after;
-        const auto waves = plan_waves(after);
+        const auto waves = waves_of(taking_part);
         report_["waves"] = waves;
         for (const auto& plugin : taking_part) report_["plugins"][plugin.name]["state"] = "ready";
         return waves;
     }
 
     nlohmann::json remove(const std::string& name, bool force) {
-        std::map<std::string, std::vector<std::string>> after;
-        for (const auto& plugin : run_.plugins) after[plugin.name] = plugin.after;
-        auto waves = plan_waves(after);
+        const auto waves = waves_of(run_.plugins);
         nlohmann::json input = {{"mode", "remove"},
                                 {"remove", name},
                                 {"force", force},
@@ -302,7 +305,7 @@ private:
         for (auto it = joined_.rbegin(); it != joined_.rend(); ++it) {
             say("Rolling back: " + it->plugin + " on " + it->member);
             const nlohmann::json answer =
-                ask(it->member, it->plugin, "teardown", {{"mode", "rollback"}, {"force", true}, {"rollback", true}});
+                ask(it->member, it->plugin, "teardown", {{"mode", "rollback"}, {"force", true}});
             if (!answer.value("ok", false))
                 spdlog::warn("rollback: teardown of {} on {} failed: {}", it->plugin, it->member, answer.dump());
         }

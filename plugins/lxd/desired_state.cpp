@@ -41,13 +41,18 @@ Entity local_pool(const Json& input, const LxdFacts& facts) {
     return pool;
 }
 
+// The Ceph pool behind `remote`: the one the Ceph provider published, else lxd_remote.
+std::string remote_source(const Json& input) {
+    const Json ceph = published(input, "ceph");
+    return ceph.is_null() ? "lxd_remote" : ceph.value("pool", "lxd_remote");
+}
+
 Entity remote_pool(const Json& input, const Json& ceph) {
     Entity pool{"storage-pool", "remote", "ceph"};
-    pool.config = {{"ceph.osd.pool_name", ceph.value("pool", "lxd_remote")}, {"ceph.rbd.du", "false"}};
+    pool.config = {{"ceph.osd.pool_name", remote_source(input)}, {"ceph.rbd.du", "false"}};
     if (ceph.contains("cluster_name")) pool.config["ceph.cluster_name"] = ceph["cluster_name"];
     if (ceph.contains("user")) pool.config["ceph.user.name"] = ceph["user"];
-    for (const std::string& member : members_of(input))
-        pool.members[member] = {{"source", ceph.value("pool", "lxd_remote")}};
+    for (const std::string& member : members_of(input)) pool.members[member] = {{"source", remote_source(input)}};
     return pool;
 }
 
@@ -119,10 +124,7 @@ Json member_config_for(const Json& input, const std::string& member, const Json&
     for (const auto& [name, driver] : pools.items()) {
         Json keys = Json::object();
         if (name == "local") keys = local_member_keys(input, member, driver.get<std::string>());
-        if (name == "remote")
-            keys = {{"source", published(input, "ceph").is_null()
-                                   ? "lxd_remote"
-                                   : published(input, "ceph").value("pool", "lxd_remote")}};
+        if (name == "remote") keys = {{"source", remote_source(input)}};
         for (const auto& [key, value] : keys.items())
             out.push_back({{"entity", "storage-pool"}, {"name", name}, {"key", key}, {"value", value}});
     }

@@ -183,7 +183,7 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
 
 Json LxdPlugin::teardown(sdk::Context& ctx) {
     const Json& input = ctx.input();
-    const bool removing = input.value("mode", "") == "remove" || input.contains("remove");
+    const bool removing = input.value("mode", "") == "remove";
     if (removing && !system_.exists(socket_or_empty())) {
         // LXD does not run on the member that removes: LXD's cluster cannot be asked from here.
         throw sdk::Error("unsupported", "LXD is not running on this member, so it cannot remove " +

@@ -171,7 +171,7 @@ TEST(LxdPlugin, ConfigureCreatesInTwoPhasesAndARollbackTakesItBack) {
     host.requests.clear();
     host.answer_http(socket, "/1.0/storage-pools/local", 200, sync_with({{"name", "local"}, {"status", "Created"}}));
     host.answer_request(socket, "DELETE", "/1.0/storage-pools/local", 200, ok_sync);
-    host.set_input({{"member", {{"name", "m1"}}}, {"rollback", true}, {"force", true}});
+    host.set_input({{"member", {{"name", "m1"}}}, {"mode", "rollback"}, {"force", true}});
     auto rollback = host.context();
     const Json undone = plugin.teardown(rollback);
     EXPECT_EQ(undone.at("undone"), Json::array({"profile default", "storage-pool local"}));
