@@ -12,7 +12,7 @@ lab_bench_setup formation_bench "10 50" "$@"
 form() {
   local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=()
   lab down >/dev/null 2>&1 || true
-  lab up --members "$n" --disks 0 --build-dir "$build" >/dev/null
+  lab up --members "$n" --disks 0 --build-dir "$build" --disable-plugin fan >/dev/null
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "lookup_timeout: 10m"; echo "session_passphrase: a b c d"; echo "session_timeout: 30m"; echo "systems:"
     for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"

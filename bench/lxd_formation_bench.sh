@@ -14,9 +14,9 @@ form() {
   local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=() total lxd=0
   lab down >/dev/null 2>&1 || true
   if [ "$mode" = lxd ]; then
-    lab up --members "$n" --disks 0 --components --build-dir "$build" >/dev/null
+    lab up --members "$n" --disks 0 --components --build-dir "$build" --disable-plugin fan >/dev/null
   else
-    lab up --members "$n" --disks 0 --build-dir "$build" >/dev/null
+    lab up --members "$n" --disks 0 --build-dir "$build" --disable-plugin fan >/dev/null
   fi
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "session_passphrase: a b c d"; echo "session_timeout: 10m"; echo "systems:"

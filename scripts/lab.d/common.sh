@@ -17,6 +17,14 @@ LAB_UPLINK_FREE_LAST=199
 LAB_CLUSTER_IF=eth0
 LAB_UPLINK_IF=uplink0
 LAB_UNDERLAY_IF=eth1
+# With --components: the netdev (userspace) Open vSwitch bridges inside a member. br-underlay holds
+# eth1 and the underlay address (userspace geneve routes tunnels only through such a bridge);
+# br-uplink holds uplink0, has no address, and is what a preseed names as ovn_uplink_interface.
+LAB_UNDERLAY_BRIDGE=br-underlay
+LAB_UPLINK_BRIDGE=br-uplink
+
+# Plugins every member's microcloudd leaves out (up --disable-plugin NAME); saved in lab.env.
+LAB_DISABLE_PLUGINS=()
 
 note() { echo "lab: $*" >&2; }
 die() {
@@ -40,12 +48,14 @@ set_lab_paths() {
     LAB_ENV=$LAB_DIR/lab.env
     LAB_SWITCH_NS=$LAB_NAME-sw
     LAB_GATEWAY_NS=$LAB_NAME-gw
+    LAB_TX_OFF_HOOK=$LAB_DIR/lxc-tx-off.sh
 }
 
 member_ns() { echo "$LAB_NAME-$1"; }
 member_dir() { echo "$LAB_DIR/$1"; }
 member_state_dir() { echo "$LAB_DIR/$1/microcloud"; }
 member_uts_file() { echo "$LAB_DIR/$1/uts.ns"; }
+member_mnt_file() { echo "$LAB_DIR/ns/$1.mnt"; }
 member_etc_dir() { echo "/etc/netns/$(member_ns "$1")"; }
 member_index() { echo "${1#m}"; }
 member_address() { echo "$LAB_CLUSTER_PREFIX.$LAB_INDEX.$((LAB_FIRST_HOST + ${1#m} - 1))"; }
@@ -78,7 +88,7 @@ save_lab_env() {
         echo "# lab settings written by scripts/lab up; loaded by the other lab commands"
         # -g: load_lab sources this file inside a function.
         declare -p LAB_NAME LAB_INDEX LAB_MEMBERS LAB_DISKS LAB_DISK_SIZE LAB_COMPONENTS LAB_BIN_DIR \
-            LAB_DAEMON_ARGS | sed -E 's/^declare -([-a-zA-Z]*) /declare -g\1 /; s/^declare -g- /declare -g /'
+            LAB_DAEMON_ARGS LAB_DISABLE_PLUGINS | sed -E 's/^declare -([-a-zA-Z]*) /declare -g\1 /; s/^declare -g- /declare -g /'
     } >"$LAB_ENV"
 }
 

@@ -1,7 +1,10 @@
 # scripts/lab.d/components.sh - with `up --components`, each member's own LXD and Open vSwitch,
-# started the way an installed machine runs them, but with per-member directories. LXD is never
-# initialised here (no `lxd init`: it probes for free subnets); networks get explicit addresses
-# from whoever configures LXD.
+# started the way an installed machine runs them, but with per-member directories, and the rest of
+# what a real OVN machine has: the netdev OVS bridges br-underlay (eth1 + the underlay address) and
+# br-uplink (uplink0, no address), TX checksum offload off where TCP through the userspace datapath
+# needs it, and an LXC hook that does that for containers. OVN itself is the OVN plugin's to start.
+# LXD is never initialised here (no `lxd init`: it probes for free subnets); networks get explicit
+# addresses from whoever configures LXD.
 
 component_pid_file() { echo "$(member_dir "$1")/$2.pid"; }
 component_log() { echo "$(member_dir "$1")/logs/$2.log"; }
@@ -9,11 +12,11 @@ component_log() { echo "$(member_dir "$1")/logs/$2.log"; }
 # check_component_programs: what --components needs, with the Debian packages that provide it.
 check_component_programs() {
     local prog missing=()
-    for prog in lxd lxc ovsdb-server ovs-vswitchd ovs-vsctl ovsdb-tool; do
+    for prog in lxd lxc ovsdb-server ovs-vswitchd ovs-vsctl ovsdb-tool ethtool; do
         command -v "$prog" >/dev/null || missing+=("$prog")
     done
     ((${#missing[@]} == 0)) ||
-        die "--components needs ${missing[*]}; install the Debian packages lxd, lxd-client, openvswitch-switch (and nftables iptables dnsmasq-base)"
+        die "--components needs ${missing[*]}; install the Debian packages lxd, lxd-client, openvswitch-switch, ethtool (and nftables iptables dnsmasq-base); scripts/install-deps does"
     [ -f /usr/share/openvswitch/vswitch.ovsschema ] ||
         die "--components needs /usr/share/openvswitch/vswitch.ovsschema (package openvswitch-common)"
 }
@@ -96,4 +99,73 @@ wait_ovs() {
     in_member "$m" ovs-vsctl --timeout=30 wait-until Open_vSwitch . "cur_cfg>=0" >/dev/null 2>&1 &&
         in_member "$m" ovs-appctl --timeout=30 -t "$(member_dir "$m")/ovs/run/ovs-vswitchd.ctl" version >/dev/null 2>&1 ||
         die "Open vSwitch of $m did not come up; see $(member_dir "$m")/ovs/log/ovs-vswitchd.log"
+}
+
+# tx_off NS IF...: TX checksum offload off on interfaces inside namespace NS. A veth with offload
+# on hands packets over with partial checksums, which the userspace datapath forwards unfixed:
+# ICMP passes, TCP is dropped by the receiver.
+tx_off() {
+    local ns=$1 ifname
+    shift
+    for ifname in "$@"; do
+        ip netns exec "$ns" ethtool -K "$ifname" tx off >/dev/null ||
+            die "could not turn TX checksum offload off on $ifname in namespace $ns (ethtool -K $ifname tx off)"
+    done
+}
+
+# make_ovs_bridges M: M's netdev bridges: br-underlay with port eth1, the underlay address moved
+# from eth1 to it (userspace geneve routes tunnels only through a bridge holding the physical
+# port), and br-uplink with port uplink0, without address; both up; TX offload off on the ports,
+# which answer no ARP themselves.
+make_ovs_bridges() {
+    local m=$1 ns address
+    ns=$(member_ns "$m")
+    address=$(member_underlay_address "$m")/24
+    # Without --no-wait ovs-vsctl returns once ovs-vswitchd made the bridges' own (tap) interfaces.
+    in_member "$m" ovs-vsctl --timeout=30 \
+        -- --may-exist add-br "$LAB_UNDERLAY_BRIDGE" -- set Bridge "$LAB_UNDERLAY_BRIDGE" datapath_type=netdev \
+        -- --may-exist add-port "$LAB_UNDERLAY_BRIDGE" "$LAB_UNDERLAY_IF" \
+        -- --may-exist add-br "$LAB_UPLINK_BRIDGE" -- set Bridge "$LAB_UPLINK_BRIDGE" datapath_type=netdev \
+        -- --may-exist add-port "$LAB_UPLINK_BRIDGE" "$LAB_UPLINK_IF" ||
+        die "could not create the OVS bridges $LAB_UNDERLAY_BRIDGE and $LAB_UPLINK_BRIDGE of $m; see $(member_dir "$m")/ovs/log/ovs-vswitchd.log"
+    tx_off "$ns" "$LAB_UNDERLAY_IF" "$LAB_UPLINK_IF"
+    # The kernel still sees what arrives on a port of a userspace bridge: without arp_ignore it
+    # would answer ARP for the underlay address on eth1 with eth1's MAC, beside br-underlay.
+    ip netns exec "$ns" sysctl -qw "net.ipv4.conf.$LAB_UNDERLAY_IF.arp_ignore=1" \
+        "net.ipv4.conf.$LAB_UPLINK_IF.arp_ignore=1" ||
+        die "could not set arp_ignore on $LAB_UNDERLAY_IF and $LAB_UPLINK_IF of $m (sysctl in namespace $ns)"
+    ip_batch "$ns" "the OVS bridges' addresses of member $m" <<EOF
+addr del $address dev $LAB_UNDERLAY_IF
+addr add $address dev $LAB_UNDERLAY_BRIDGE
+link set $LAB_UNDERLAY_BRIDGE up
+link set $LAB_UPLINK_BRIDGE up
+EOF
+}
+
+# prepare_gateway_for_ovn: TX offload off on the gateway's uplink side, whose TCP (to addresses
+# behind an OVN router) must carry full checksums into the members' userspace datapath.
+prepare_gateway_for_ovn() {
+    tx_off "$LAB_GATEWAY_NS" uplink0
+}
+
+# write_tx_off_hook: LAB_DIR/lxc-tx-off.sh, an LXC start-host hook turning TX checksum offload
+# off on every interface of a starting container (LXD's veths into the userspace datapath).
+write_tx_off_hook() {
+    local ethtool nsenter ip
+    ethtool=$(command -v ethtool) nsenter=$(command -v nsenter) ip=$(command -v ip)
+    cat >"$LAB_TX_OFF_HOOK" <<EOF
+#!/bin/sh
+# lxc-tx-off.sh - LXC start-host hook of lab '$LAB_NAME' (written by scripts/lab up --components):
+# turns TX checksum offload off on every interface (but lo) of the container being started, whose
+# veth leads into a member's userspace (netdev) Open vSwitch datapath, where TCP with partial
+# checksums would be dropped. LXC runs it with LXC_PID, the container's init. A test sets it with:
+#   lxc profile set default raw.lxc "lxc.hook.start-host = $LAB_TX_OFF_HOOK"
+# It never fails the start: it exits 0 whatever ethtool says.
+[ -n "\${LXC_PID:-}" ] || exit 0
+for n in \$($nsenter -t "\$LXC_PID" -n $ip -o link show | awk -F': ' '{ print \$2 }' | cut -d@ -f1); do
+    [ "\$n" = lo ] || $nsenter -t "\$LXC_PID" -n $ethtool -K "\$n" tx off >/dev/null 2>&1
+done
+exit 0
+EOF
+    chmod 755 "$LAB_TX_OFF_HOOK"
 }

@@ -51,9 +51,13 @@ start_time() {
 # not_me PID...: the pids without this script and its ancestors (`down` may run inside a member).
 not_me() {
     local pid self=" " p=$$
+    local stat fields
     while [ -n "$p" ] && [ "$p" != 0 ]; do
         self+="$p "
-        p=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null || true)
+        stat='' fields=()
+        read -r stat 2>/dev/null <"/proc/$p/stat" || true
+        read -ra fields <<<"${stat##*) }"
+        p=${fields[1]:-}
     done
     for pid in "$@"; do [[ $self == *" $pid "* ]] || echo "$pid"; done
 }
@@ -61,17 +65,23 @@ not_me() {
 # stop_lab_processes: SIGTERM to the lab's processes; once they are gone (or after 15 s), SIGKILL to
 # whatever is left of them and their descendants (instances ignore SIGTERM sent from outside).
 stop_lab_processes() {
-    local pids pid snapshot=() final daemons=""
+    local pids pid snapshot=() final daemons="" all cgroups
     while read -r pid _; do
         if pid_is_lab "$pid"; then daemons+=" $pid"; fi
     done < <(record_lines pid)
     # shellcheck disable=SC2046
     pids=$(not_me $(lab_pids))
     [ -n "$pids" ] || return 0
+    local others=0
+    for pid in $pids; do [[ " $daemons " == *" $pid "* ]] || others=$((others + 1)); done
+    ((others == 0)) || note "stopping $others process(es) in the lab's namespaces that the lab did not start itself (e.g. OVN or Ceph daemons a plugin started, LXD's helpers), besides its own daemons"
     # shellcheck disable=SC2046,SC2086
-    for pid in $(not_me $(with_descendants $pids)); do
+    all=$(not_me $(with_descendants $pids))
+    for pid in $all; do
         if pid_alive "$pid"; then snapshot+=("$pid:$(start_time "$pid")"); fi
     done
+    # shellcheck disable=SC2086
+    cgroups=$(lxc_cgroups_of $all)
     # shellcheck disable=SC2086
     kill -TERM $pids 2>/dev/null || true
     # The lab's own daemons get 15 s; other processes (e.g. LXD's [lxc monitor], which waits for
@@ -89,11 +99,68 @@ stop_lab_processes() {
     )
     # shellcheck disable=SC2046
     final=$(not_me $(echo "$final" | sort -un))
-    [ -n "$final" ] || return 0
+    if [ -n "$final" ]; then
+        # shellcheck disable=SC2086
+        kill -KILL $final 2>/dev/null || true
+        # shellcheck disable=SC2086
+        wait_gone 10 $final || note "warning: still running after SIGKILL: $(for p in $final; do pid_alive "$p" && echo -n "$p "; done)"
+    fi
+    # LXC's lxc.pivot (where a monitor moves to remove its own cgroup) goes too once empty.
+    remove_cgroups "$cgroups${cgroups:+$'\n'/lxc.pivot}"
+}
+
+# lxc_cgroups_of PID...: the cgroups (paths below a hierarchy's root) that LXC made for the
+# processes (lxc.payload.NAME, lxc.monitor.NAME): a member's LXD puts its instances in the
+# machine's cgroup tree, and LXC killed with its instance may leave them behind.
+lxc_cgroups_of() {
+    local pid
+    for pid in "$@"; do
+        sed -nE 's|^[0-9]+:[^:]*:(.*/lxc\.(payload\|monitor)\.[^/]+).*$|\1|p' "/proc/$pid/cgroup" 2>/dev/null || true
+    done | sort -u
+}
+
+# remove_cgroups PATHS: removes the cgroups (one path a line, e.g. /lxc.payload.c1) with their
+# children in every cgroup hierarchy mounted here, deepest first; rmdir leaves any still in use.
+remove_cgroups() {
+    local path mnt mounts
+    [ -n "$1" ] || return 0
+    mounts=$(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts)
+    while read -r path; do
+        while read -r mnt; do
+            if [ -d "$mnt$path" ]; then find "$mnt$path" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+        done <<<"$mounts"
+    done <<<"$1"
+}
+
+# empty_namespace NS: ends every process still inside namespace NS (one that something started
+# during the stop, e.g. a plugin's daemon restarted by its --monitor parent): SIGTERM, up to 3 s,
+# then SIGKILL, up to 5 s more; says how many. Run right before the namespace is deleted.
+empty_namespace() {
+    local ns=$1 pids found start elapsed
+    pids=$(ip netns pids "$ns" 2>/dev/null) || true
+    [ -n "$pids" ] || return 0
     # shellcheck disable=SC2086
-    kill -KILL $final 2>/dev/null || true
+    pids=$(not_me $pids)
+    [ -n "$pids" ] || return 0
+    found=$(wc -w <<<"$pids")
+    start=$(now_ms)
     # shellcheck disable=SC2086
-    wait_gone 10 $final || note "warning: still running after SIGKILL: $(for p in $final; do pid_alive "$p" && echo -n "$p "; done)"
+    kill -TERM $pids 2>/dev/null || true
+    while :; do
+        sleep 0.1
+        # shellcheck disable=SC2046
+        pids=$(not_me $(ip netns pids "$ns" 2>/dev/null))
+        elapsed=$(($(now_ms) - start))
+        if [ -z "$pids" ] || ((elapsed >= 8000)); then break; fi
+        # SIGKILL after 3 s, again every round for what a parent may have forked meanwhile.
+        # shellcheck disable=SC2086
+        if ((elapsed >= 3000)); then kill -KILL $pids 2>/dev/null || true; fi
+    done
+    if [ -n "$pids" ]; then
+        note "warning: $ns: $(wc -w <<<"$pids") of $found processes left in it still run 8 s after SIGTERM and SIGKILL: ${pids//$'\n'/ }"
+    else
+        note "$ns: stopped $found process(es) still left in it"
+    fi
 }
 
 # unmount_below DIR: anything mounted at or below DIR in this mount namespace, deepest first.
@@ -145,9 +212,13 @@ lab_down() {
     # shellcheck disable=SC1090
     [ -f "$LAB_ENV" ] && source "$LAB_ENV"
     stop_lab_processes
+    # The members' mount namespaces (files below LAB_DIR/ns) go now: a loop device mounted inside
+    # one stays busy until its namespace is gone.
+    if [ -d "$LAB_DIR" ]; then unmount_below "$LAB_DIR"; fi
     detach_lab_loops
     for ns in $(lab_namespaces); do
         [ -e "/run/netns/$ns" ] || continue
+        empty_namespace "$ns"
         ip netns del "$ns" 2>/dev/null || note "warning: could not delete network namespace $ns"
     done
     remove_etc_files

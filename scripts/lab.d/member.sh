@@ -1,6 +1,7 @@
 # scripts/lab.d/member.sh - what makes a member a machine of its own: its directories, its
 # environment (state dir, LXD, OVS/OVN, Ceph paths, the binaries on PATH), its microcloudd config
-# file, and running a command inside it (network namespace + its own hostname).
+# file, its own mount namespace (its sysfs, the machine's cgroups), and running a command inside it
+# (network, mount and UTS namespaces: its own interfaces, /sys, /etc/hosts and hostname).
 
 # member_env M: prints NAME=VALUE lines, the environment every process of member M runs with.
 member_env() {
@@ -38,11 +39,13 @@ make_member_dirs() {
 }
 
 # write_member_config M: microcloudd's config file for M, pointing every plugin at M's own paths
-# (never at the host's defaults, which belong to no member).
+# (never at the host's defaults, which belong to no member), and the plugins it leaves out
+# (LAB_DISABLE_PLUGINS, from up --disable-plugin).
 write_member_config() {
     local dir
     dir=$(member_dir "$1")
-    cat >"$dir/microcloudd.yaml" <<EOF
+    {
+        cat <<EOF
 # microcloudd config for lab '$LAB_NAME' member $1, written by scripts/lab: every plugin uses
 # this member's own component paths.
 plugins:
@@ -50,27 +53,76 @@ plugins:
   ovn: {ovs_rundir: $dir/ovs/run, ovn_rundir: $dir/ovn/run}
   ceph: {conf_dir: $dir/ceph/etc, data_dir: $dir/ceph/data}
 EOF
+        if ((${#LAB_DISABLE_PLUGINS[@]})); then
+            local list
+            printf -v list '%s, ' "${LAB_DISABLE_PLUGINS[@]}"
+            echo "disable-plugins: [${list%, }]"
+        fi
+    } >"$dir/microcloudd.yaml"
 }
 
-# in_member M CMD...: runs CMD inside member M (its network namespace, its UTS namespace whose
-# hostname is M) with M's environment. Replaces nothing: returns CMD's exit status.
+# make_lab_ns_dir: LAB_DIR/ns, where the members' mount namespaces are kept: a bind mount of itself
+# made private, because the kernel keeps a mount namespace in a file only on a mount that does not
+# propagate (on a machine whose / is shared, e.g. with systemd). Removed by down (unmount_below).
+make_lab_ns_dir() {
+    local dir=$LAB_DIR/ns
+    record_add mount "$dir"
+    mkdir -p "$dir"
+    if ! mount --bind "$dir" "$dir" || ! mount --make-private "$dir"; then
+        die "could not make $dir a private bind mount (mount --bind, mount --make-private)"
+    fi
+}
+
+# make_member_mnt M: M's own mount namespace, kept in a file like its UTS namespace and shared by
+# every process of M: a copy of the machine's mounts (host mounts still propagate in) where /sys is
+# a sysfs of M's network namespace (/sys/class/net lists M's interfaces, as LXD and OVS read them)
+# with the machine's cgroup tree re-attached at /sys/fs/cgroup (`ip netns exec` leaves it empty:
+# LXD's containers would run without cgroups), and /etc/netns/<ns>/* over /etc/* (as `ip netns
+# exec` does: M's hosts and resolv.conf).
+make_member_mnt() {
+    local m=$1 file save
+    file=$(member_mnt_file "$m")
+    save=$(member_dir "$m")/.cgroup
+    record_add mntns "$file"
+    : >"$file"
+    mkdir -p "$save"
+    # shellcheck disable=SC2016 # the script's $1 and $2 are its arguments
+    nsenter --net="/run/netns/$(member_ns "$m")" unshare --mount="$file" --propagation slave -- sh -ec '
+        if [ -d /sys/fs/cgroup ]; then mount --rbind /sys/fs/cgroup "$1"; fi
+        mount -t sysfs sysfs /sys
+        if [ -d /sys/fs/cgroup ]; then mount --move "$1" /sys/fs/cgroup; fi
+        for f in "$2"/*; do
+            if [ -f "$f" ] && [ -e "/etc/${f##*/}" ]; then mount --bind "$f" "/etc/${f##*/}"; fi
+        done' sh "$save" "$(member_etc_dir "$m")" ||
+        die "could not create the mount namespace of $m in $file (unshare --mount, then mounting sysfs on /sys and moving /sys/fs/cgroup; see the message above)"
+}
+
+# enter_member M: the command that enters member M: its network, mount and UTS namespaces, in the
+# current working directory (when it exists inside M), with M's environment (then CMD follows).
+enter_member() {
+    local m=$1 wd=/
+    [ -d "$PWD" ] && wd=$PWD
+    ENTER=(nsenter --net="/run/netns/$(member_ns "$m")" --mount="$(member_mnt_file "$m")"
+        --uts="$(member_uts_file "$m")" --wd="$wd" -- env)
+    mapfile -t -O "${#ENTER[@]}" ENTER < <(member_env "$m")
+}
+
+# in_member M CMD...: runs CMD inside member M (see enter_member) with M's environment. Replaces
+# nothing: returns CMD's exit status.
 in_member() {
-    local m=$1
+    local m=$1 ENTER
     shift
-    local -a envs
-    mapfile -t envs < <(member_env "$m")
-    ip netns exec "$(member_ns "$m")" nsenter --uts="$(member_uts_file "$m")" -- env "${envs[@]}" "$@"
+    enter_member "$m"
+    "${ENTER[@]}" "$@"
 }
 
 # start_in_member M LOG CMD...: starts CMD as a daemon of member M in a session of its own, output
 # appended to LOG, stdin from /dev/null. Prints its pid, which is the pid of CMD itself: setsid (not
-# a group leader here), ip netns exec, nsenter and env all exec in place.
+# a group leader here), nsenter (no --pid, so no fork) and env all exec in place.
 start_in_member() {
-    local m=$1 log=$2
+    local m=$1 log=$2 ENTER
     shift 2
-    local -a envs
-    mapfile -t envs < <(member_env "$m")
-    setsid ip netns exec "$(member_ns "$m")" nsenter --uts="$(member_uts_file "$m")" -- \
-        env "${envs[@]}" "$@" >>"$log" 2>&1 </dev/null &
+    enter_member "$m"
+    setsid "${ENTER[@]}" "$@" >>"$log" 2>&1 </dev/null &
     echo $!
 }

@@ -1,5 +1,6 @@
 # scripts/lab.d/status.sh - `scripts/lab status`: the lab's networks and each member (namespace,
-# addresses, interfaces, disks, state dir, daemons) as JSON or as a table.
+# addresses, interfaces and OVS bridges, disks, state dir, daemons), the LXC hook and the disabled
+# plugins, as JSON or as a table.
 
 # component_pid M NAME: the pid of a component daemon of M, empty unless it runs.
 component_pid() {
@@ -27,13 +28,17 @@ member_row() {
 }
 
 member_rows_json() {
-    jq -R -s --arg cif "$LAB_CLUSTER_IF" --arg uif "$LAB_UPLINK_IF" --arg dif "$LAB_UNDERLAY_IF" '
+    local ubr=null dbr=null
+    if ((LAB_COMPONENTS)); then ubr="\"$LAB_UPLINK_BRIDGE\"" dbr="\"$LAB_UNDERLAY_BRIDGE\""; fi
+    jq -R -s --arg cif "$LAB_CLUSTER_IF" --arg uif "$LAB_UPLINK_IF" --arg dif "$LAB_UNDERLAY_IF" \
+        --argjson ubr "$ubr" --argjson dbr "$dbr" '
         def list: split("\u001f") | map(select(length > 0));
         def pid: if length > 0 then tonumber else null end;
         split("\n") | map(select(length > 0) | split("\t") | . as $f | $f[4] as $dir |
         {name: $f[0], hostname: $f[0], namespace: $f[1], address: $f[2],
          cluster_interface: $cif, uplink_interface: $uif,
          underlay_interface: $dif, underlay_address: $f[3],
+         uplink_bridge: $ubr, underlay_bridge: $dbr,
          disks: ($f[7] | list), disk_files: ($f[8] | list),
          member_dir: $dir, state_dir: $f[5], config: ($dir + "/microcloudd.yaml"),
          log: ($dir + "/logs/microcloudd.log"),
@@ -60,13 +65,16 @@ status_json() {
         --arg free "$LAB_UPLINK_PREFIX.$LAB_INDEX.$LAB_UPLINK_FREE_FIRST-$LAB_UPLINK_PREFIX.$LAB_INDEX.$LAB_UPLINK_FREE_LAST" \
         --arg underlay "$LAB_UNDERLAY_PREFIX.$LAB_INDEX.0/24" \
         --arg cif "$LAB_CLUSTER_IF" --arg uif "$LAB_UPLINK_IF" --arg dif "$LAB_UNDERLAY_IF" \
-        --arg sw "$LAB_SWITCH_NS" --arg gw "$LAB_GATEWAY_NS" --argjson members "$members" '
+        --arg sw "$LAB_SWITCH_NS" --arg gw "$LAB_GATEWAY_NS" --argjson members "$members" \
+        --arg hook "$LAB_TX_OFF_HOOK" \
+        --argjson disabled "$(jq -n '$ARGS.positional' --args "${LAB_DISABLE_PLUGINS[@]}")" '
         {name: $lab, index: $index, lab_dir: $dir, up: $up, components: $components, bin_dir: $bin,
          subnet: $subnet, gateway: $gateway, cluster_interface: $cif,
          multicast: {group: "239.100.100.100", port: 9444, interface: $cif},
          uplink: {subnet: $uplink_subnet, gateway: $uplink_gateway, free_range: $free, interface: $uif},
          underlay_subnet: $underlay, underlay_interface: $dif,
          switch_namespace: $sw, gateway_namespace: $gw,
+         lxc_tx_off_hook: (if $components then $hook else null end), disabled_plugins: $disabled,
          members: $members}'
 }
 
@@ -78,7 +86,9 @@ status_table() {
         "lab \(.name) (index \(.index), \(.lab_dir))\(if .up then "" else "  [up did not finish]" end)",
         "cluster  \(.subnet) via \(.gateway) on \(.cluster_interface)",
         "uplink   \(.uplink.subnet) gateway \(.uplink.gateway), free \(.uplink.free_range) on \(.uplink.interface)",
-        "underlay \(.underlay_subnet) on \(.underlay_interface)",
+        "underlay \(.underlay_subnet) on \(.underlay_interface)\(if .members[0].underlay_bridge then " (address on \(.members[0].underlay_bridge); uplink bridge \(.members[0].uplink_bridge))" else "" end)",
+        (if .lxc_tx_off_hook then "lxc hook \(.lxc_tx_off_hook)" else empty end),
+        (if (.disabled_plugins | length) > 0 then "disabled plugins \(.disabled_plugins | join(", "))" else empty end),
         ""' <<<"$json"
     jq -r '
         (["NAME", "NAMESPACE", "ADDRESS", "UNDERLAY", "DISKS", "PID", "RUNNING"] | @tsv),

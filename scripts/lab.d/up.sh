@@ -1,5 +1,6 @@
 # scripts/lab.d/up.sh - `scripts/lab up`: creates a lab of N members (namespaces, networks, disks,
-# optional LXD + Open vSwitch per member, a microcloudd per member) and waits until all answer.
+# optional LXD + Open vSwitch with OVN-ready bridges per member, a microcloudd per member) and waits
+# until all answer.
 # On failure it removes what it made, unless --keep-on-failure.
 
 # pick_lab_index: the lowest index (1..250) no other lab under LAB_ROOT uses (callers hold the lock).
@@ -97,6 +98,8 @@ lab_up() {
         write_member_etc "$m"
         make_member_disks "$m"
     done
+    make_lab_ns_dir
+    wait_all make_member_mnt
     note "networks and disks ready after $(($(now_ms) - t0)) ms"
 
     if ((LAB_COMPONENTS)); then
@@ -106,8 +109,11 @@ lab_up() {
             start_lxd "$m"
         done
         wait_all wait_ovs
+        wait_all make_ovs_bridges
+        prepare_gateway_for_ovn
+        write_tx_off_hook
         wait_all wait_lxd
-        note "LXD and Open vSwitch ready in every member after $(($(now_ms) - t)) ms"
+        note "LXD and Open vSwitch (bridges $LAB_UNDERLAY_BRIDGE, $LAB_UPLINK_BRIDGE) ready in every member after $(($(now_ms) - t)) ms"
     fi
 
     t=$(now_ms)

@@ -15,7 +15,7 @@ lab_test_setup lxd "$build" lxd lxc curl mkfifo
 
 # Unprivileged containers run as a mapped uid that must pass through the lab's directories.
 chmod 0711 "$TEST_TMP"
-lab up --members 4 --disks 1 --components --build-dir "$build" >/dev/null || fail "lab up --members 4 --components"
+lab up --members 4 --disks 1 --components --build-dir "$build" --disable-plugin fan >/dev/null || fail "lab up --members 4 --components"
 lab_status
 subnet=$(lab_subnet)
 

@@ -2,7 +2,9 @@
 # tests/integration/lab/lab_test.sh - the lab tool itself: `scripts/lab up` with 3 members and 2 disks
 # each, the status JSON contract, unicast and multicast between members, `exec`, `stop`/`start`,
 # and `down` leaving no namespace, loop device, process or file behind (also after a failed and
-# after a killed `up`).
+# after a killed `up`); with LXD and Open vSwitch installed also `up --components`: the netdev
+# OVS bridges br-underlay (with the underlay address) and br-uplink, TX checksum offload off, the
+# LXC hook, --disable-plugin, and `down` ending daemons something else started inside a member.
 # Usage: lab_test.sh BUILD_DIR    Exit 0: passed; 77: skipped (not root or tools missing).
 source "$(dirname "$0")/../../lib/testlib.sh"
 build=${1:?usage: lab_test.sh BUILD_DIR}
@@ -22,7 +24,7 @@ lab() { "$lab_tool" --name "$name" "$@"; }
 in_lab() { "$lab_tool" --name "$1" "${@:2}"; }
 down_all() {
   local n
-  for n in "$name" "${name}b" "${name}c"; do in_lab "$n" down >/dev/null 2>&1 || true; done
+  for n in "$name" "${name}b" "${name}c" "${name}d"; do in_lab "$n" down >/dev/null 2>&1 || true; done
 }
 on_exit down_all
 
@@ -82,8 +84,10 @@ for i in 0 1 2; do
   ip -n "$ns" route show default | grep -q "via $(jq -r .gateway <<<"$status") dev eth0" ||
     fail "$m has no default route via the gateway: $(ip -n "$ns" route)"
   [ "$(lab exec "$m" -- hostname)" = "$m" ] || fail "$m's hostname is not $m"
+  [ -n "$(lab exec "$m" -- ls /sys/fs/cgroup)" ] || fail "$m sees an empty /sys/fs/cgroup"
+  lab exec "$m" -- test -e /sys/class/net/uplink0 || fail "$m's /sys/class/net does not show its uplink0"
 done
-pass "namespaces, loop disks, state dirs, pids, uplink without address, default route, hostname per member"
+pass "namespaces, loop disks, state dirs, pids, uplink without address, default route, hostname, sysfs and cgroups per member"
 
 # ---- unicast and multicast between members ---------------------------------------------------------
 addr() { jq -r ".members[] | select(.name == \"$1\") | .address" <<<"$status"; }
@@ -168,3 +172,52 @@ wait "$up_pid" 2>/dev/null || true
 in_lab "${name}c" down || fail "down after a killed up"
 assert_lab_gone "${name}c"
 pass "down removes a half-finished up (killed with SIGKILL)"
+
+# ---- --components: what a real OVN member has ----------------------------------------------------------
+if ! command -v lxd >/dev/null || ! command -v ovs-vswitchd >/dev/null || ! command -v ethtool >/dev/null; then
+  echo "lab_test: LXD, Open vSwitch or ethtool missing: the --components part is left out (scripts/install-deps)" >&2
+  exit 0
+fi
+labd() { in_lab "${name}d" "$@"; }
+labd up --members 2 --disks 0 --components --build-dir "$build" --disable-plugin fan --disable-plugin ceph ||
+  fail "lab up --members 2 --components --disable-plugin fan --disable-plugin ceph"
+status=$(labd status --format json) || fail "status of the --components lab"
+hook=$(jq -r .lxc_tx_off_hook <<<"$status")
+{ [ -x "$hook" ] && grep -q "lxc.hook.start-host" "$hook"; } || fail "lxc_tx_off_hook '$hook' is not an executable hook script"
+[ "$(jq -c .disabled_plugins <<<"$status")" = '["fan","ceph"]' ] || fail "status disabled_plugins: $(jq -c .disabled_plugins <<<"$status")"
+for m in m1 m2; do
+  ns=${name}d-$m
+  member=$(jq ".members[] | select(.name == \"$m\")" <<<"$status")
+  underlay=$(jq -r .underlay_address <<<"$member")
+  grep -qx 'disable-plugins: \[fan, ceph\]' "$(jq -r .config <<<"$member")" ||
+    fail "$m's microcloudd.yaml has no 'disable-plugins: [fan, ceph]'"
+  [ "$(jq -r '.uplink_bridge + " " + .underlay_bridge' <<<"$member")" = "br-uplink br-underlay" ] ||
+    fail "$m: status names no uplink_bridge br-uplink and underlay_bridge br-underlay: $member"
+  for pair in br-underlay:eth1 br-uplink:uplink0; do
+    br=${pair%%:*} port=${pair#*:}
+    [ "$(labd exec "$m" -- ovs-vsctl get Bridge "$br" datapath_type)" = netdev ] || fail "$m: $br is not a netdev bridge"
+    [ "$(labd exec "$m" -- ovs-vsctl port-to-br "$port")" = "$br" ] || fail "$m: $port is not a port of $br"
+    ip -n "$ns" -o link show "$br" | grep -q ",UP" || fail "$m: $br is not up"
+    ip netns exec "$ns" ethtool -k "$port" | grep -q "^tx-checksumming: off" || fail "$m: TX checksum offload is on on $port"
+  done
+  ip -n "$ns" -4 -o addr show dev br-underlay | grep -qF " $underlay/24 " || fail "$m: br-underlay does not hold $underlay"
+  [ -z "$(ip -n "$ns" -4 -o addr show dev eth1)" ] || fail "$m: eth1 still has an address"
+  [ -z "$(ip -n "$ns" -4 -o addr show dev br-uplink)" ] || fail "$m: br-uplink has an address"
+  labd exec "$m" -- test -e /sys/class/net/br-uplink || fail "$m's /sys/class/net does not show its br-uplink"
+done
+ip netns exec "${name}d-gw" ethtool -k uplink0 | grep -q "^tx-checksumming: off" || fail "TX checksum offload is on on the gateway's uplink0"
+labd exec m1 -- python3 "$here/icmp_ping.py" "$(jq -r '.members[1].underlay_address' <<<"$status")" 3 ||
+  fail "m1 cannot ping m2's underlay address over br-underlay"
+pass "--components: netdev bridges br-underlay (underlay address) and br-uplink, TX offload off, LXC hook, --disable-plugin"
+
+# A daemon started inside a member by something else (as the OVN plugin starts ovsdb-server with a
+# --monitor parent) is ended by down, which says so.
+ovn=$(jq -r '.members[0].ovn_rundir' <<<"$status")
+labd exec m1 -- ovsdb-tool create "$ovn/test.db" /usr/share/openvswitch/vswitch.ovsschema || fail "ovsdb-tool create in m1"
+labd exec m1 -- ovsdb-server "$ovn/test.db" --remote="punix:$ovn/test.sock" --pidfile="$ovn/test.pid" \
+  --unixctl="$ovn/test.ctl" --detach --monitor --no-chdir --log-file="$ovn/test.log" || fail "a monitored ovsdb-server in m1"
+labd down 2>"$TEST_TMP/down-d.err" || fail "down of the --components lab: $(cat "$TEST_TMP/down-d.err")"
+grep -q "that the lab did not start itself" "$TEST_TMP/down-d.err" ||
+  fail "down did not say it stopped processes the lab did not start: $(cat "$TEST_TMP/down-d.err")"
+assert_lab_gone "${name}d"
+pass "down ends daemons that something else started inside a member"
