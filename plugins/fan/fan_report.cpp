@@ -95,7 +95,9 @@ std::string lower_first(std::string sentence) {
     return sentence;
 }
 
-Json kernel_fact(const FanKernelFacts& kernel, bool supported) {
+}  // namespace
+
+Json fan_kernel_report(const FanKernelFacts& kernel, bool supported) {
     return {{"release", kernel.release},
             {"ubuntu", kernel.ubuntu_kernel},
             {"fan_sysctl", kernel.fan_sysctl},
@@ -104,8 +106,6 @@ Json kernel_fact(const FanKernelFacts& kernel, bool supported) {
             {"supported", supported},
             {"checked", kernel.checked}};
 }
-
-}  // namespace
 
 Json fan_report(const Json& member_facts, const FanKernelFacts& kernel, const std::string& facts_error) {
     RouteFindings route = judge_route(member_facts, facts_error);
@@ -120,7 +120,7 @@ Json fan_report(const Json& member_facts, const FanKernelFacts& kernel, const st
                 {"warnings", warnings},
                 {"default_route", route.route},
                 {"underlay_subnet", route.underlay},
-                {"kernel", kernel_fact(kernel, verdict.supported)}};
+                {"kernel", fan_kernel_report(kernel, verdict.supported)}};
 }
 
 }  // namespace microcloud::plugins::fan

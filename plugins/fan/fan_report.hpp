@@ -10,6 +10,10 @@
 
 namespace microcloud::plugins::fan {
 
+/// The report's "kernel" object: {release, ubuntu, fan_sysctl, fan_version, ipip_module_loaded,
+/// supported, checked}, `supported` being judge_fan_kernel's verdict.
+sdk::Json fan_kernel_report(const FanKernelFacts& kernel, bool supported);
+
 // `member_facts` as the host's member_facts service gives them: "default_route" ({interface,
 // gateway, metric, address, subnet} or null) and "interfaces" ([{name, addresses:[{family,
 // address, prefix}]}]). `facts_error` is set when the host could not give them.
