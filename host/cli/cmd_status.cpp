@@ -14,10 +14,22 @@ std::string shorten(std::string text) {
     return text.substr(0, cut) + "...";
 }
 
-// One line for humans out of a discovery report: version, running, clustered, first reason.
+// The plugin's own health line (its status hook's "summary"), or "".
+std::string health_of(const nlohmann::json& entry) {
+    if (entry.contains("health_error")) return "health unknown: " + entry["health_error"].value("message", "");
+    const nlohmann::json health = entry.value("health", nlohmann::json::object());
+    return health.is_object() && health.contains("summary") && health["summary"].is_string()
+               ? health["summary"].get<std::string>()
+               : "";
+}
+
+// One line for humans out of a discovery report: version, running, clustered, first reason, and
+// the plugin's health.
 std::string summarize(const nlohmann::json& entry) {
     if (entry.contains("error")) return "error: " + entry["error"].value("message", "");
     if (!entry.contains("discovery")) return entry.value("reason", "");
+    const std::string health = health_of(entry);
+    if (!health.empty()) return health;
     const nlohmann::json& d = entry["discovery"];
     std::string out;
     if (d.contains("version") && d["version"].is_string() && !d["version"].get<std::string>().empty())

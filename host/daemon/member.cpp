@@ -62,7 +62,7 @@ std::vector<formation::ComponentPlugin> Member::components() const {
     for (const auto& record : registry_.records())
         if (record.state == plugins::PluginState::loaded && record.manifest)
             out.push_back({record.name, record.manifest->after, record.manifest->config_section,
-                           record.manifest->join_concurrency});
+                           record.manifest->join_concurrency, record.manifest->provides});
     return out;
 }
 
@@ -97,6 +97,14 @@ nlohmann::json Member::status() const {
 }
 
 nlohmann::json Member::local_status() const {
+    // The plugins' health (their status hook, where they have one) is asked beside discovery.
+    const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
+    std::vector<std::pair<std::string, std::future<plugins::HookResult>>> health;
+    for (const auto& plugin : registry_.loaded())
+        if (plugin->supports(plugins::Hook::status))
+            health.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input] {
+                                    return plugin->call(plugins::Hook::status, input);
+                                }));
     const nlohmann::json reports = discovery();
     nlohmann::json plugin_states = nlohmann::json::object();
     for (const auto& record : registry_.records()) {
@@ -110,6 +118,13 @@ nlohmann::json Member::local_status() const {
                 entry["error"] = r.at("error");
         }
         plugin_states[record.name] = entry;
+    }
+    for (auto& [name, result] : health) {
+        const nlohmann::json answer = result.get().to_json();
+        if (answer.value("ok", false))
+            plugin_states[name]["health"] = answer.at("result");
+        else
+            plugin_states[name]["health_error"] = answer.at("error");
     }
     return {{"name", name_}, {"plugins", plugin_states}};
 }

@@ -80,6 +80,7 @@ public:
         for (auto wave = waves.rbegin(); wave != waves.rend(); ++wave)
             for (const auto& plugin : *wave) {
                 input["config"] = config_of(this->plugin(plugin));
+                leave(plugin, name, force, input);
                 const nlohmann::json answer = ask(leader(), plugin, "teardown", input);
                 if (answer.value("ok", false)) {
                     report_["plugins"][plugin] = {{"state", "removed"},
@@ -100,6 +101,26 @@ public:
                     " (going on, --force): " + error.value("message", ""));
             }
         return report_;
+    }
+
+    // The member being removed leaves `plugin`'s cluster by itself where it can (mode "leave").
+    void leave(const std::string& plugin, const std::string& name, bool force, nlohmann::json input) {
+        if (name == leader()) return;
+        input["mode"] = "leave";
+        const nlohmann::json answer = ask(name, plugin, "teardown", input);
+        if (answer.value("ok", false)) {
+            say("Plugin " + plugin + " on " + name + " left its cluster");
+            return;
+        }
+        const nlohmann::json error = answer.value("error", nlohmann::json::object());
+        const std::string code = error.value("code", "");
+        if (takes_no_part(code)) return;
+        if (code == "unreachable") {
+            say("Plugin " + plugin + ": " + name + " cannot be reached, so it does not leave by itself");
+            return;
+        }
+        if (!force) throw HookFailure{name, plugin, "leave", code, error.value("message", "")}.error();
+        say("Plugin " + plugin + " on " + name + " could not leave (going on, --force): " + error.value("message", ""));
     }
 
     nlohmann::json dry_run() {
@@ -191,9 +212,31 @@ private:
         return reports;
     }
 
+    // The plugin that took `capability` among those taking part, or "".
+    static std::string provider_of(const std::vector<ComponentPlugin>& taking_part, const std::string& capability) {
+        for (const auto& p : taking_part)
+            if (std::find(p.provides.begin(), p.provides.end(), capability) != p.provides.end()) return p.name;
+        return "";
+    }
+
+    // In wave order, so that of two providers of one capability the earlier one is asked first.
     std::vector<ComponentPlugin> validate(const std::map<std::string, nlohmann::json>& reports) {
         std::vector<ComponentPlugin> taking_part;
-        for (const auto& plugin : run_.plugins) {
+        for (const auto& wave : waves_of(run_.plugins))
+            for (const auto& name : wave) validate_one(plugin(name), reports, taking_part);
+        return taking_part;
+    }
+
+    void validate_one(const ComponentPlugin& plugin, const std::map<std::string, nlohmann::json>& reports,
+                      std::vector<ComponentPlugin>& taking_part) {
+        for (const auto& capability : plugin.provides)
+            if (const std::string other = provider_of(taking_part, capability); !other.empty()) {
+                const std::string reason = capability + " is provided by " + other;
+                report_["plugins"][plugin.name] = {{"state", "skipped"}, {"reason", reason}};
+                say("Plugin " + plugin.name + " takes no part: " + reason);
+                return;
+            }
+        {
             nlohmann::json input = plan_for(plugin);
             input["discovery"] = reports.contains(plugin.name) ? reports.at(plugin.name) : nlohmann::json::object();
             const nlohmann::json answer = ask(leader(), plugin.name, "validate", input);
@@ -203,7 +246,7 @@ private:
                 if (takes_no_part(code)) {
                     report_["plugins"][plugin.name] = {{"state", "skipped"}, {"reason", error.value("message", code)}};
                     say("Plugin " + plugin.name + " takes no part: " + error.value("message", code));
-                    continue;
+                    return;
                 }
                 throw HookFailure{leader(), plugin.name, "validate", code, error.value("message", "")}.error();
             }
@@ -220,7 +263,6 @@ private:
             say("Plugin " + plugin.name + " validated the plan");
             taking_part.push_back(plugin);
         }
-        return taking_part;
     }
 
     const ComponentPlugin& plugin(const std::string& name) const {

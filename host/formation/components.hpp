@@ -19,6 +19,7 @@ struct ComponentPlugin {
     std::vector<std::string> after{};
     std::string config_section{};   // the preseed section handed to it ("" when none)
     unsigned join_concurrency = 0;  // the component's own limit of members joining at once (0: none)
+    std::vector<std::string> provides{};  // capabilities; one plugin per capability takes part
 };
 
 // Calls `hook` of `plugin` on `member` and returns the HookResult JSON ({"ok": true, "result": ...}
@@ -40,8 +41,9 @@ struct ComponentRun {
 };
 
 // Returns {"plugins": {name: {"state": "formed"|"skipped", "reason"?, "joined": [members]}},
-// "waves": [[names]]}. A plugin whose validate answers not_implemented takes no part (skipped, with
-// the reason). Errors: Error("invalid_plan") for a problem a plugin found (naming plugin and field),
+// "waves": [[names]]}. Plugins validate in wave order. A plugin whose validate answers
+// not_implemented or unsupported takes no part (skipped, with the reason); so does one whose
+// capability (`provides`, e.g. network-provider) a plugin validated before it already provides. Errors: Error("invalid_plan") for a problem a plugin found (naming plugin and field),
 // Error("component_failed") for a failed hook (naming member, plugin and step, after the rollback).
 nlohmann::json run_components(const ComponentRun& run);
 
@@ -51,8 +53,9 @@ nlohmann::json run_components(const ComponentRun& run);
 nlohmann::json check_components(const ComponentRun& run);
 
 // Removes member `name` from every component cluster before it leaves the membership: each plugin,
-// in reverse wave order, runs its teardown on the first member of run.members with
-// {"remove": name, "force": force}. A plugin without a teardown (not_implemented) is skipped. A
+// in reverse wave order, first runs its teardown on `name` itself with {"mode": "leave"} (when
+// `name` is not the first member; a member that cannot be reached is passed over), then on the
+// first member of run.members with {"mode": "remove", "remove": name, "force": force}. A plugin without a teardown (not_implemented) is skipped. A
 // failure stops the removal (Error "component_failed" naming member, plugin and step) unless
 // `force`, which goes on and reports it. Returns {"plugins": {name: {"state", "result"|"error"}}}.
 nlohmann::json remove_from_components(const ComponentRun& run, const std::string& name, bool force);

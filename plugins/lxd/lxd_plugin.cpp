@@ -183,6 +183,8 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
 
 Json LxdPlugin::teardown(sdk::Context& ctx) {
     const Json& input = ctx.input();
+    if (input.value("mode", "") == "leave")
+        throw sdk::Error("unsupported", "LXD's cluster takes a member out from a current member (mode \"remove\")");
     const bool removing = input.value("mode", "") == "remove";
     if (removing && !system_.exists(socket_or_empty())) {
         // LXD does not run on the member that removes: LXD's cluster cannot be asked from here.

@@ -41,6 +41,8 @@ struct Fake {
     std::set<std::string> not_implemented;  // plugins whose validate says not_implemented
     std::string fail_join_on;               // "member plugin" whose join fails
     std::string fail_teardown_of;           // plugin whose teardown fails
+    std::set<std::string> leaves;           // plugins that leave on the removed member (others: unsupported)
+    std::string fail_leave_of;              // plugin whose leave fails
     nlohmann::json problems = nlohmann::json::array();
     std::chrono::milliseconds join_time{0};                // how long a join takes
     std::map<std::string, int> joining_now, most_joining;  // per plugin: joins in flight, the most seen
@@ -50,7 +52,8 @@ struct Fake {
                       const nlohmann::json& input) -> nlohmann::json {
             {
                 const std::lock_guard lock(mutex);
-                log.push_back(member + " " + plugin + " " + hook);
+                const bool leave = hook == "teardown" && input.value("mode", "") == "leave";
+                log.push_back(member + " " + plugin + " " + (leave ? "leave" : hook));
             }
             const auto fail = [](const std::string& code, const std::string& message) {
                 return nlohmann::json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
@@ -62,6 +65,11 @@ struct Fake {
                 return fail("bad_input", "discovery of m2 is " + input["discovery"].dump());
             if (hook == "validate" && input["addresses"].value("m3", "") != "10.0.0.3")
                 return fail("bad_input", "addresses are " + input["addresses"].dump());
+            if (hook == "teardown" && input.value("mode", "") == "leave") {
+                if (plugin == fail_leave_of) return fail("leave_failed", "raft busy");
+                if (!leaves.contains(plugin)) return fail("unsupported", "nothing to leave");
+                return {{"ok", true}, {"result", {{"left", member}}}};
+            }
             if (hook == "teardown" && plugin == fail_teardown_of) return fail("refused", "still in use");
             if (hook == "join" && !input.value("bootstrap", false)) {
                 {
@@ -191,8 +199,9 @@ TEST(Components, RemoveTearsDownInReverseWaveOrderOnTheFirstMember) {
     Fake fake;
     const nlohmann::json report = remove_from_components(make_run(fake), "m3", false);
     for (const std::string plugin : {"lxd", "ovn", "ceph"}) EXPECT_EQ(report["plugins"][plugin]["state"], "removed");
-    EXPECT_EQ(fake.log.size(), 3u);
-    EXPECT_EQ(fake.log.front(), "m1 lxd teardown");
+    EXPECT_EQ(fake.log.size(), 6u);  // each plugin: the removed member is asked to leave, then m1 removes it
+    EXPECT_EQ(fake.log[0], "m3 lxd leave");
+    EXPECT_EQ(fake.log[1], "m1 lxd teardown");
 
     Fake refusing;
     refusing.fail_teardown_of = "lxd";
@@ -204,11 +213,56 @@ TEST(Components, RemoveTearsDownInReverseWaveOrderOnTheFirstMember) {
         EXPECT_EQ(error.details()["step"], "remove m3");
         EXPECT_NE(std::string(error.what()).find("still in use"), std::string::npos);
     }
-    EXPECT_EQ(refusing.log, std::vector<std::string>{"m1 lxd teardown"});  // nothing after the refusal
+    EXPECT_EQ(refusing.log, (std::vector<std::string>{"m3 lxd leave", "m1 lxd teardown"}));  // nothing after the refusal
     refusing.log.clear();
     const nlohmann::json forced = remove_from_components(make_run(refusing), "m3", true);
     EXPECT_EQ(forced["plugins"]["lxd"]["state"], "failed");
     EXPECT_EQ(forced["plugins"]["ceph"]["state"], "removed");
+}
+
+TEST(Components, TheRemovedMemberLeavesBeforeAnotherRemovesIt) {
+    Fake fake;
+    fake.leaves = {"ovn"};
+    const nlohmann::json report = remove_from_components(make_run(fake), "m3", false);
+    EXPECT_EQ(report["plugins"]["ovn"]["state"], "removed");
+    EXPECT_LT(fake.index("m3 ovn leave"), fake.index("m1 ovn teardown"));
+
+    Fake failing;
+    failing.fail_leave_of = "ovn";
+    try {
+        remove_from_components(make_run(failing), "m3", false);
+        FAIL() << "a failed leave went on";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.details()["member"], "m3");
+        EXPECT_EQ(error.details()["plugin"], "ovn");
+        EXPECT_EQ(error.details()["step"], "leave");
+    }
+    EXPECT_FALSE(failing.called("m1 ovn teardown"));
+    failing.log.clear();
+    EXPECT_EQ(remove_from_components(make_run(failing), "m3", true)["plugins"]["ovn"]["state"], "removed");
+}
+
+TEST(Components, OneProviderOfACapabilityTakesPartTheFirstInWaveOrder) {
+    const auto network_run = [](Fake& fake) {
+        ComponentRun run = make_run(fake);
+        run.plugins = {{"lxd", {"ovn", "fan"}, "lxd"},
+                       {"fan", {"ovn"}, "", 0, {"network-provider"}},
+                       {"ovn", {}, "ovn", 0, {"network-provider"}}};
+        return run;
+    };
+    Fake fake;
+    nlohmann::json report = run_components(network_run(fake));
+    EXPECT_EQ(report["plugins"]["ovn"]["state"], "formed");
+    EXPECT_EQ(report["plugins"]["fan"]["state"], "skipped");
+    EXPECT_EQ(report["plugins"]["fan"]["reason"], "network-provider is provided by ovn");
+    EXPECT_FALSE(fake.called("m1 fan validate"));
+    EXPECT_FALSE(fake.called("m1 fan join"));
+
+    Fake without_ovn;
+    without_ovn.not_implemented = {"ovn"};
+    report = check_components(network_run(without_ovn));
+    EXPECT_EQ(report["plugins"]["fan"]["state"], "ready");
+    EXPECT_EQ(report["plugins"]["ovn"]["state"], "skipped");
 }
 
 TEST(Components, CheckOnlyDiscoversAndValidates) {

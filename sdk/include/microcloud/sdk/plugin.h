@@ -128,8 +128,11 @@ typedef struct mc_plugin_descriptor {
     mc_hook_fn join;
     /** Required: leave the component cluster or undo a failed join; idempotent. The input's
      *  "mode" says which: "rollback" (a run failed: undo what this member's join and configure
-     *  of that run changed) or "remove" (run on another member: take member "remove" out of the
-     *  component cluster; "force" when it may not answer or still holds work). Since ABI 1.0. */
+     *  of that run changed), "remove" (run on another member: take member "remove" out of the
+     *  component cluster; "force" when it may not answer or still holds work) or "leave" (run on
+     *  member "remove" itself just before "remove" runs elsewhere: stop and forget what it runs
+     *  for the component; a plugin with nothing to do there fails with code "unsupported").
+     *  Since ABI 1.0 ("leave" is sent by hosts of ABI 1.0 from MicroCloud 0.2 on). */
     mc_hook_fn teardown;
 
     /** Optional (NULL if unsupported): a join token for a named joiner. Since ABI 1.0. */

@@ -190,7 +190,9 @@ public:
     /// Required: bootstrap or join the component cluster. Since ABI 1.0.
     virtual Json join(Context& ctx) = 0;
     /// Required: input "mode" "rollback" undoes this member's part of a failed run; "remove"
-    /// takes member input "remove" out of the component cluster (see plugin.h). Since ABI 1.0.
+    /// takes member input "remove" out of the component cluster; "leave" runs on that member
+    /// itself first (throw Error("unsupported", ...) when there is nothing to do there); see
+    /// plugin.h. Since ABI 1.0.
     virtual Json teardown(Context& ctx) = 0;
 };
 
