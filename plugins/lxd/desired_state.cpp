@@ -3,7 +3,13 @@
 
 #include "plan_input.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <utility>
 
 namespace microcloud::plugins::lxd {
 
@@ -56,6 +62,47 @@ Entity remote_pool(const Json& input, const Json& ceph) {
     return pool;
 }
 
+std::optional<std::uint32_t> ipv4_of(const std::string& text) {
+    in_addr parsed{};
+    if (::inet_pton(AF_INET, text.substr(0, text.find('/')).c_str(), &parsed) != 1) return std::nullopt;
+    return ntohl(parsed.s_addr);
+}
+
+// The IPv4 subnets the plan already uses: the members' addresses (as /24s, the smallest LAN a
+// member could sit in) and the uplink gateway's subnet.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> used_subnets(const Json& input) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> used;  // (network, mask)
+    const Json addresses = input.value("addresses", Json::object());
+    for (const auto& [member, address] : addresses.items())
+        if (const auto ip = address.is_string() ? ipv4_of(address.get<std::string>()) : std::nullopt)
+            used.emplace_back(*ip & 0xffffff00u, 0xffffff00u);
+    const Json ovn = input.value("preseed", Json::object()).value("ovn", Json::object());
+    const std::string gateway = ovn.is_object() ? ovn.value("ipv4_gateway", "") : "";
+    if (const auto ip = ipv4_of(gateway); ip && gateway.find('/') != std::string::npos) {
+        const int prefix = std::atoi(gateway.c_str() + gateway.find('/') + 1);
+        const std::uint32_t mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
+        used.emplace_back(*ip & mask, mask);
+    }
+    return used;
+}
+
+}  // namespace
+
+std::string ovn_internal_subnet(const Json& input) {
+    const auto used = used_subnets(input);
+    for (std::uint32_t third = 0; third < 256; ++third) {
+        const std::uint32_t candidate = (10u << 24) | (218u << 16) | (third << 8);
+        const bool overlaps = std::any_of(used.begin(), used.end(), [&](const auto& subnet) {
+            const std::uint32_t mask = subnet.second & 0xffffff00u;  // the wider of the two masks
+            return (candidate & mask) == (subnet.first & mask);
+        });
+        if (!overlaps) return "10.218." + std::to_string(third) + ".1/24";
+    }
+    throw sdk::Error("invalid_plan", "no free 10.218.x.0/24 subnet is left for the OVN network \"default\"");
+}
+
+namespace {
+
 void ovn_networks(const Json& input, const Json& ovn, DesiredState& state) {
     const Json settings = input.value("preseed", Json::object()).value("ovn", Json::object());
     Entity uplink{"network", "UPLINK", "physical"};
@@ -67,11 +114,16 @@ void ovn_networks(const Json& input, const Json& ovn, DesiredState& state) {
         uplink.members[member] = {{"parent", system_of(input, member).value("ovn_uplink_interface", "")}};
     state.entities.push_back(uplink);
     Entity network{"network", "default", "ovn"};
-    network.config = {{"network", "UPLINK"}};
+    network.config = {{"network", "UPLINK"}, {"ipv4.address", ovn_internal_subnet(input)}, {"ipv4.nat", "true"},
+                      {"ipv6.address", "none"}};
     network.per_member = false;
     state.entities.push_back(network);
-    if (ovn.contains("northbound_connection"))
-        state.server_config["network.ovn.northbound_connection"] = ovn["northbound_connection"];
+    // What the OVN provider published: the NB databases and, for ssl: ones, LXD's TLS client files.
+    for (const auto& [published_key, server_key] :
+         {std::pair{"northbound_connection", "network.ovn.northbound_connection"},
+          std::pair{"ca_cert", "network.ovn.ca_cert"}, std::pair{"client_cert", "network.ovn.client_cert"},
+          std::pair{"client_key", "network.ovn.client_key"}})
+        if (ovn.contains(published_key)) state.server_config[server_key] = ovn[published_key];
 }
 
 void fan_network(const Json& input, const Json& fan, DesiredState& state) {

@@ -40,6 +40,11 @@ struct LxdFacts {
 /// (zfs also without disks), else dir.
 std::string local_driver(const sdk::Json& input, const LxdFacts& facts);
 
+/// The IPv4 subnet of the OVN network `default` (its gateway, "10.218.K.1/24"): the first /24 of
+/// 10.218.0.0/16 that overlaps neither a member's /24 nor the uplink gateway's subnet. Chosen here
+/// because LXD's own "auto" pings candidate subnets to find a free one.
+std::string ovn_internal_subnet(const sdk::Json& input);
+
 /// Everything configure creates, from the hook input (members, config, preseed, published).
 DesiredState desired_state(const sdk::Json& input, const LxdFacts& facts);
 

@@ -97,28 +97,6 @@ void check_disk(Problems& out, const std::string& member, const Json& report, co
                              " has partitions; set wipe: true to let LXD use the whole disk, or choose another");
 }
 
-void check_uplink(Problems& out, const std::string& member, const Json& report, const Json& system) {
-    if (!system.contains("ovn_uplink_interface")) return;
-    const std::string name = system.value("ovn_uplink_interface", "");
-    const std::string field = "systems[" + member + "].ovn_uplink_interface";
-    const Json interfaces = report.value("interfaces", Json::array());
-    auto it =
-        std::find_if(interfaces.begin(), interfaces.end(), [&](const Json& i) { return i.value("name", "") == name; });
-    if (it == interfaces.end()) {
-        out.error(field, "Interface \"" + name + "\" was not found on " + member +
-                             "; its interfaces: " + joined(names(interfaces)));
-        return;
-    }
-    const std::string why =
-        "; an uplink must be up, not part of another device, and have no global address unless it is a bridge";
-    if (it->value("state", "") != "up")
-        out.error(field, "Interface \"" + name + "\" on " + member + " is " + it->value("state", "down") + why);
-    else if (!it->value("master", "").empty())
-        out.error(field, "Interface \"" + name + "\" on " + member + " belongs to " + it->value("master", "") + why);
-    else if (it->value("global_address", false) && !it->value("bridge", false))
-        out.error(field, "Interface \"" + name + "\" on " + member + " has a global address" + why);
-}
-
 void check_config(Problems& out, const Json& input, const Json& reports) {
     const Json config = input.value("config", Json::object());
     if (!config.is_object()) {
@@ -200,9 +178,8 @@ Json plan_problems(const Json& input) {
             out.error(
                 "systems[" + member + "]",
                 "LXD on " + member + " is not clustered, so it cannot take new members; form the LXD cluster first");
-        if (!standalone) continue;  // the cluster's member: its disk and uplink serve it already
+        if (!standalone) continue;  // the cluster's member: its disk serves it already
         check_disk(out, member, *it, local_disk(input, member));
-        check_uplink(out, member, *it, system_of(input, member));
     }
     check_config(out, input, reports);
     return out.list;

@@ -1,7 +1,7 @@
 // plugins/lxd/plan_rules.hpp - the validate hook's checks (pure): every member's discovery report
 // against the plan: LXD running, version and extensions, standalone (or the cluster itself when
-// growing it), no pool or network in the way, each local disk present and usable, each uplink
-// interface eligible, the configured driver available.
+// growing it), no pool or network in the way, each local disk present and usable, the configured
+// driver available. (The uplink interface is the OVN plugin's to judge.)
 #pragma once
 
 #include <microcloud/sdk/plugin.hpp>

@@ -8,7 +8,8 @@
 namespace microcloud::plugins::ovn {
 namespace {
 
-constexpr std::array<std::string_view, 2> kAcceptedKeys = {"ovs_rundir", "ovn_rundir"};
+constexpr std::array<std::string_view, 6> kAcceptedKeys = {"ovs_rundir", "ovn_rundir", "ovn_dbdir",
+                                                            "ovn_logdir", "ovn_ctl",    "pki_dir"};
 
 std::string accepted_keys_text() {
     std::string text;
@@ -34,13 +35,14 @@ std::string directory_setting(const sdk::Json& config, const std::string& key, c
                               const char* fallback, const EnvLookup& env) {
     if (config.contains(key)) {
         const auto& value = config.at(key);
-        if (!value.is_string()) reject(key, "must be a string (an absolute directory path)");
+        if (!value.is_string()) reject(key, "must be a string (an absolute path)");
         auto path = value.get<std::string>();
         if (path.empty() || path.front() != '/')
-            reject(key, "must be an absolute directory path, got \"" + path + "\"");
+            reject(key, "must be an absolute path, got \"" + path + "\"");
         return path;
     }
-    if (auto from_env = env(env_name); from_env && !from_env->empty()) return *from_env;
+    if (*env_name != '\0')
+        if (auto from_env = env(env_name); from_env && !from_env->empty()) return *from_env;
     return fallback;
 }
 
@@ -61,6 +63,10 @@ OvnConfig parse_ovn_config(const sdk::Json& config, const EnvLookup& env) {
     OvnConfig out;
     out.ovs_rundir = directory_setting(config, "ovs_rundir", "OVS_RUNDIR", "/run/openvswitch", env);
     out.ovn_rundir = directory_setting(config, "ovn_rundir", "OVN_RUNDIR", "/run/ovn", env);
+    out.ovn_dbdir = directory_setting(config, "ovn_dbdir", "OVN_DBDIR", "/var/lib/ovn", env);
+    out.ovn_logdir = directory_setting(config, "ovn_logdir", "OVN_LOGDIR", "/var/log/ovn", env);
+    out.ovn_ctl = directory_setting(config, "ovn_ctl", "", "/usr/share/ovn/scripts/ovn-ctl", env);
+    out.pki_dir = directory_setting(config, "pki_dir", "", (out.ovn_dbdir + "/microcloud-pki").c_str(), env);
     return out;
 }
 

@@ -37,6 +37,24 @@ DatabaseProbe probe_database(const OvnConfig& config, const std::vector<ProgramP
     return db;
 }
 
+// Lists the bridges, but only once the Open_vSwitch row was read: a database that did not answer
+// that query would only make this one wait as long.
+BridgeProbe probe_bridges(const OvnConfig& config, const std::vector<ProgramProbe>& programs, const DatabaseProbe& db,
+                          const CommandRunner& run) {
+    BridgeProbe bridges;
+    const ProgramProbe* vsctl = find_probe(programs, "ovs-vsctl");
+    if (!db.run || !db.run->ok() || vsctl == nullptr || vsctl->path.empty()) return bridges;
+    sdk::CommandOptions options;
+    options.timeout = kQueryTimeout;
+    options.env = {{"OVS_RUNDIR", config.ovs_rundir}};
+    try {
+        bridges.run = run(bridge_query_argv(vsctl->path, db.socket), options);
+    } catch (const std::exception& e) {
+        bridges.start_error = e.what();
+    }
+    return bridges;
+}
+
 std::vector<DaemonState> probe_daemons(const OvnConfig& config, const fs::path& proc_root) {
     struct Daemon {
         const char* name;
@@ -58,6 +76,10 @@ std::vector<DaemonState> probe_daemons(const OvnConfig& config, const fs::path& 
 
 }  // namespace
 
+std::vector<std::string> bridge_query_argv(const std::string& ovs_vsctl, const std::string& socket) {
+    return {ovs_vsctl, "--db=unix:" + socket, "--timeout=2", "--format=json", "--columns=name", "list", "Bridge"};
+}
+
 OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, const SystemRoots& roots) {
     OvnObservations observed;
     observed.config = config;
@@ -65,6 +87,7 @@ OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, c
     for (const auto& spec : kOvnPrograms)
         observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
     observed.database = probe_database(config, observed.programs, run);
+    observed.bridges = probe_bridges(config, observed.programs, observed.database, run);
     observed.kernel_module_path = (roots.sys / "module" / "openvswitch").string();
     observed.kernel_module_loaded = kernel_module_loaded(roots.sys, "openvswitch");
     observed.daemons = probe_daemons(config, roots.proc);

@@ -140,6 +140,24 @@ Json datapath_fact(const OvnObservations& observed, const Json& row, Findings& f
     return fact;
 }
 
+// The "bridges" fact: the names listed, or [] (with a warning when the listing failed).
+Json bridges_fact(const BridgeProbe& probe, Findings& findings) {
+    Json names = Json::array();
+    std::string error;
+    if (!probe.run && probe.start_error.empty()) return names;  // the database did not answer
+    if (!probe.run) {
+        error = "ovs-vsctl could not be started: " + probe.start_error;
+    } else if (!probe.run->ok()) {
+        error = "ovs-vsctl " + failure_text(*probe.run);
+    } else if (auto listed = parse_bridge_names(probe.run->out); !listed) {
+        error = "ovs-vsctl listed no Bridge table: \"" + last_line(probe.run->out) + "\"";
+    } else {
+        for (const auto& name : *listed) names.push_back(name);
+    }
+    if (!error.empty()) findings.warnings.push_back("The OVS bridges could not be listed: " + error + ".");
+    return names;
+}
+
 Json daemons_fact(const std::vector<DaemonState>& daemons) {
     Json out = Json::object();
     for (const auto& d : daemons)
@@ -166,6 +184,7 @@ Json ovn_report(const OvnObservations& observed) {
     Json database = database_fact(observed.database, observed.programs, row, findings);
     Json datapath = datapath_fact(observed, row, findings);
     Json chassis = row.is_object() ? chassis_settings(row.value("external_ids", Json::object())) : Json(nullptr);
+    Json bridges = bridges_fact(observed.bridges, findings);
 
     return Json{{"component", "OVN"},
                 {"present", findings.reasons.empty()},
@@ -180,7 +199,20 @@ Json ovn_report(const OvnObservations& observed) {
                 {"database", database},
                 {"datapath", datapath},
                 {"chassis", chassis},
-                {"daemons", daemons_fact(observed.daemons)}};
+                {"daemons", daemons_fact(observed.daemons)},
+                {"bridges", bridges}};
+}
+
+std::optional<std::vector<std::string>> parse_bridge_names(std::string_view output) {
+    auto rows = parse_vsctl_list(output);
+    if (!rows) return std::nullopt;
+    std::vector<std::string> names;
+    for (const Json& row : *rows) {
+        auto name = row.find("name");
+        if (name == row.end() || !name->is_string()) return std::nullopt;
+        names.push_back(name->get<std::string>());
+    }
+    return names;
 }
 
 }  // namespace microcloud::plugins::ovn

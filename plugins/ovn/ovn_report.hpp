@@ -2,14 +2,15 @@
 // built from it (pure: no I/O).
 #pragma once
 
+#include <microcloud/sdk/programs.hpp>
 #include "host_state.hpp"
 #include "ovn_config.hpp"
-#include <microcloud/sdk/programs.hpp>
 
 #include <microcloud/sdk/plugin.hpp>
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace microcloud::plugins::ovn {
@@ -24,10 +25,17 @@ struct DatabaseProbe {
     std::string start_error;                // why ovs-vsctl could not start
 };
 
+// The attempt to list the Bridge table, made only once the Open_vSwitch row was read.
+struct BridgeProbe {
+    std::optional<sdk::CommandResult> run;  // the ovs-vsctl query, when it ran
+    std::string start_error;                // why ovs-vsctl could not start
+};
+
 struct OvnObservations {
     OvnConfig config;
     std::vector<ProgramProbe> programs;  // one per kOvnPrograms entry, same order
     DatabaseProbe database;
+    BridgeProbe bridges;
     std::string kernel_module_path;  // /sys/module/openvswitch
     bool kernel_module_loaded = false;
     std::vector<DaemonState> daemons;
@@ -37,9 +45,15 @@ struct OvnObservations {
 // {"component":"OVN", "present", "reasons":[...], "warnings":[...], "programs":{name:{...}},
 //  "versions":{"openvswitch":{version,minimum,supported}, "ovn":{...}}, "ovs_rundir", "ovn_rundir",
 //  "database":{socket, reachable, error?, ovs_version, datapath_types}, "datapath":{kind, ...},
-//  "chassis":{system-id, ovn-remote, ...} or null, "daemons":{name:{pidfile, pid, running}}}.
+//  "chassis":{system-id, ovn-remote, ...} or null, "daemons":{name:{pidfile, pid, running}},
+//  "bridges":[names of the OVS bridges; [] when the database did not answer]}.
 // present is true when every program is installed at a supported version; `reasons` says why
 // not, `warnings` lists what else is missing (database not reachable, no kernel datapath, ...).
+// The plugin adds "interfaces" and "addresses" (member_network.hpp).
 sdk::Json ovn_report(const OvnObservations& observed);
+
+/// The bridge names in `ovs-vsctl --format=json --columns=name list Bridge` output; nullopt
+/// when the output is not that shape.
+std::optional<std::vector<std::string>> parse_bridge_names(std::string_view output);
 
 }  // namespace microcloud::plugins::ovn

@@ -66,6 +66,29 @@ TEST(LxdDesiredState, CephAndOvnProvidersAddRemotePoolAndNetworks) {
     EXPECT_EQ(state.profile_devices.at("eth0").at("network"), "default");
 }
 
+TEST(LxdDesiredState, OvnNetworkGetsAFreeSubnetAndLxdTheProvidersTlsFiles) {
+    Json input = plan();
+    input["addresses"] = {{"m1", "10.218.0.11"}, {"m2", "10.218.0.12"}};
+    input["published"] = {{"ovn",
+                           {{"northbound_connection", "ssl:10.0.0.1:6641"},
+                            {"ca_cert", "CA"},
+                            {"client_cert", "CERT"},
+                            {"client_key", "KEY"}}}};
+    input["preseed"]["ovn"] = {{"ipv4_gateway", "10.218.1.1/23"}, {"ipv4_range", "10.218.1.100-10.218.1.150"}};
+    const DesiredState state = desired_state(input, debian);
+    const Entity& network = state.entities.back();
+    ASSERT_EQ(network.name, "default");
+    // 10.218.0.0/24 holds the members and 10.218.0.0/23 the uplink: the first free /24 is .2.
+    EXPECT_EQ(network.config.at("ipv4.address"), "10.218.2.1/24");
+    EXPECT_EQ(network.config.at("ipv4.nat"), "true");
+    EXPECT_EQ(network.config.at("ipv6.address"), "none");
+    EXPECT_EQ(state.server_config.at("network.ovn.northbound_connection"), "ssl:10.0.0.1:6641");
+    EXPECT_EQ(state.server_config.at("network.ovn.ca_cert"), "CA");
+    EXPECT_EQ(state.server_config.at("network.ovn.client_cert"), "CERT");
+    EXPECT_EQ(state.server_config.at("network.ovn.client_key"), "KEY");
+    EXPECT_EQ(ovn_internal_subnet(Json::object()), "10.218.0.1/24");
+}
+
 TEST(LxdDesiredState, FanWhenNoOvn) {
     Json input = plan();
     input["published"] = {{"fan", {{"underlay_subnet", "10.173.0.0/16"}}}};

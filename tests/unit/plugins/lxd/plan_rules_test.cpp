@@ -24,11 +24,6 @@ Json standalone_report() {
         {"disks",
          Json::array({{{"path", "/dev/loop0"}, {"name", "loop0"}, {"in_use", false}, {"partitions", Json::array()}},
                       {{"path", "/dev/vda"}, {"name", "vda"}, {"in_use", true}, {"in_use_reason", "mounted at /"}}})},
-        {"interfaces",
-         Json::array(
-             {{{"name", "eth0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", true}},
-              {{"name", "uplink0"}, {"state", "up"}, {"bridge", false}, {"master", ""}, {"global_address", false}},
-              {{"name", "eth9"}, {"state", "down"}, {"bridge", false}, {"master", ""}, {"global_address", false}}})},
         {"reasons", Json::array()}};
 }
 
@@ -117,20 +112,9 @@ TEST(LxdPlanRules, LocalDiskMissingInUseOrPartitioned) {
     EXPECT_EQ(plan_problems(input), Json::array());
 }
 
-TEST(LxdPlanRules, UplinkMustBeUpFreeAndWithoutGlobalAddress) {
+TEST(LxdPlanRules, UplinkInterfaceIsLeftToTheOvnPlugin) {
     Json input = plan();
-    auto& m3 = input["preseed"]["systems"][2];
-    m3["ovn_uplink_interface"] = "eth0";
-    expect_one_error(input, "systems[m3].ovn_uplink_interface", "has a global address");
-    m3["ovn_uplink_interface"] = "eth9";
-    expect_one_error(input, "systems[m3].ovn_uplink_interface", "is down");
-    m3["ovn_uplink_interface"] = "nope";
-    expect_one_error(input, "systems[m3].ovn_uplink_interface",
-                     "was not found on m3; its interfaces: eth0, uplink0, eth9");
-    m3["ovn_uplink_interface"] = "uplink0";
-    EXPECT_EQ(plan_problems(input), Json::array());
-    input["discovery"]["m3"]["interfaces"][0]["bridge"] = true;  // a bridge may hold an address
-    m3["ovn_uplink_interface"] = "eth0";
+    input["preseed"]["systems"][2]["ovn_uplink_interface"] = "nope";  // judged by the OVN plugin
     EXPECT_EQ(plan_problems(input), Json::array());
 }
 
@@ -155,13 +139,12 @@ TEST(LxdPlanRules, DriverThatIsNotTextNamesTheValue) {
                      "must be the name of a storage driver (such as dir, lvm, zfs, btrfs), not 3");
 }
 
-TEST(LxdPlanRules, GrowingLeavesTheClusterMembersDiskAndUplinkAlone) {
+TEST(LxdPlanRules, GrowingLeavesTheClusterMembersDiskAlone) {
     Json input = plan(false);
     input["joining"] = {"m3"};
     input["discovery"]["m1"]["clustered"] = true;
     input["discovery"]["m1"]["disks"][0]["in_use"] = true;  // the local pool holds it now
     input["preseed"]["systems"][0]["storage"] = {{"local", {{"path", "/dev/loop0"}}}};
-    input["preseed"]["systems"][0]["ovn_uplink_interface"] = "eth0";
     EXPECT_EQ(plan_problems(input), Json::array());
 }
 

@@ -12,12 +12,20 @@
 
 namespace ovn = microcloud::plugins::ovn;
 namespace fs = std::filesystem;
-using microcloud::testing::TempDir;
 using microcloud::sdk::CommandOptions;
 using microcloud::sdk::CommandResult;
 using microcloud::sdk::Json;
+using microcloud::testing::TempDir;
 
 namespace {
+
+// An OvnConfig with only the run directories set (the rest keep their defaults).
+ovn::OvnConfig run_dirs(const std::string& ovs_rundir, const std::string& ovn_rundir) {
+    ovn::OvnConfig config;
+    config.ovs_rundir = ovs_rundir;
+    config.ovn_rundir = ovn_rundir;
+    return config;
+}
 
 // A listening unix socket that closes with the object.
 class UnixSocket {
@@ -40,6 +48,8 @@ private:
 constexpr const char* kRow =
     R"({"data":[[["map",[["ovn-encap-ip","192.0.2.10"],["system-id","member-1"]]],["set",[]],)"
     R"(["set",["netdev","system"]]]],"headings":["external_ids","ovs_version","datapath_types"]})";
+
+constexpr const char* kBridges = R"({"data":[["br-int"],["br-ovn"]],"headings":["name"]})";
 
 }  // namespace
 
@@ -66,15 +76,18 @@ TEST(OvnDiscovery, ObservesAFakeMember) {
             return CommandResult{0, is_ovs ? program + " (Open vSwitch) 3.1.0\n" : program + " 23.03.1\n", "", false};
         }
         query_env = options.env;
-        return CommandResult{0, kRow, "", false};
+        return CommandResult{0, argv.back() == "Bridge" ? kBridges : kRow, "", false};
     };
     ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
-    ovn::OvnConfig config{ovs_rundir.string(), ovn_rundir.string()};
+    ovn::OvnConfig config = run_dirs(ovs_rundir.string(), ovn_rundir.string());
 
     auto observed = ovn::observe_ovn(config, runner, roots);
-    ASSERT_EQ(calls.size(), 8u);  // seven --version runs and one database query
-    EXPECT_EQ(calls.back()[0], (tmp.path() / "bin/ovs-vsctl").string());
-    EXPECT_EQ(calls.back()[1], "--db=unix:" + (ovs_rundir / "db.sock").string());
+    ASSERT_EQ(calls.size(), 9u);  // seven --version runs, the Open_vSwitch row, the bridges
+    EXPECT_EQ(calls[7][0], (tmp.path() / "bin/ovs-vsctl").string());
+    EXPECT_EQ(calls[7][1], "--db=unix:" + (ovs_rundir / "db.sock").string());
+    EXPECT_EQ(calls[7].back(), "Open_vSwitch");
+    EXPECT_EQ(calls[8],
+              ovn::bridge_query_argv((tmp.path() / "bin/ovs-vsctl").string(), (ovs_rundir / "db.sock").string()));
     EXPECT_EQ(query_env["OVS_RUNDIR"], ovs_rundir.string());
 
     Json report = ovn::ovn_report(observed);
@@ -89,6 +102,25 @@ TEST(OvnDiscovery, ObservesAFakeMember) {
     EXPECT_EQ(report["daemons"]["ovn-controller"]["pid"], 78);
     EXPECT_EQ(report["daemons"]["ovn-controller"]["running"], false);
     EXPECT_EQ(report["daemons"]["ovn-northd"]["pid"], nullptr);
+    EXPECT_EQ(report["bridges"], (Json{"br-int", "br-ovn"}));
+}
+
+TEST(OvnDiscovery, UnansweredDatabaseIsNotAskedForBridges) {
+    TempDir tmp;
+    ::chmod(tmp.write("bin/ovs-vsctl", "").c_str(), 0755);
+    auto ovs_rundir = tmp.mkdir("run/openvswitch");
+    UnixSocket db(ovs_rundir / "db.sock");
+    int queries = 0;
+    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions&) {
+        if (argv.size() == 2) return CommandResult{0, "ovs-vsctl (Open vSwitch) 3.1.0\n", "", false};
+        ++queries;
+        return CommandResult{-1, "", "", true};  // the Open_vSwitch query timed out
+    };
+    ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
+    auto observed = ovn::observe_ovn(run_dirs(ovs_rundir.string(), (tmp.path() / "ovn").string()), runner, roots);
+    EXPECT_EQ(queries, 1);
+    EXPECT_FALSE(observed.bridges.run);
+    EXPECT_EQ(ovn::ovn_report(observed)["bridges"], Json::array());
 }
 
 TEST(OvnDiscovery, NoSocketMeansNoQuery) {
@@ -101,7 +133,7 @@ TEST(OvnDiscovery, NoSocketMeansNoQuery) {
     };
     ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
     auto observed =
-        ovn::observe_ovn({(tmp.path() / "nothing").string(), (tmp.path() / "nothing").string()}, runner, roots);
+        ovn::observe_ovn(run_dirs((tmp.path() / "nothing").string(), (tmp.path() / "nothing").string()), runner, roots);
     EXPECT_EQ(queries, 0);
     EXPECT_FALSE(observed.database.socket_exists);
     EXPECT_FALSE(observed.kernel_module_loaded);

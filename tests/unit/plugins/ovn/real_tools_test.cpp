@@ -17,12 +17,20 @@
 
 namespace ovn = microcloud::plugins::ovn;
 namespace fs = std::filesystem;
+using microcloud::sdk::Json;
 using microcloud::testing::run_process;
 using microcloud::testing::running_as_root;
 using microcloud::testing::TempDir;
-using microcloud::sdk::Json;
 
 namespace {
+
+// An OvnConfig with only the run directories set (the rest keep their defaults).
+ovn::OvnConfig run_dirs(const std::string& ovs_rundir, const std::string& ovn_rundir) {
+    ovn::OvnConfig config;
+    config.ovs_rundir = ovs_rundir;
+    config.ovn_rundir = ovn_rundir;
+    return config;
+}
 
 std::string path_env() {
     const char* path = std::getenv("PATH");
@@ -102,7 +110,7 @@ TEST(OvnRealTools, VersionOutputOfInstalledProgramsParses) {
 TEST(OvnRealTools, DiscoveryWithoutARunningDatabase) {
     if (!installed("ovs-vsctl")) GTEST_SKIP() << "ovs-vsctl is not installed";
     TempDir tmp;
-    ovn::OvnConfig config{(tmp.path() / "ovs").string(), (tmp.path() / "ovn").string()};
+    ovn::OvnConfig config = run_dirs((tmp.path() / "ovs").string(), (tmp.path() / "ovn").string());
     ovn::SystemRoots roots;
     roots.path_env = path_env();
     Json report = ovn::ovn_report(ovn::observe_ovn(config, run_process, roots));
@@ -128,10 +136,11 @@ TEST(OvnRealTools, ReadsChassisSettingsFromARealOvsdbServer) {
     const std::string db = "--db=unix:" + (tmp.path() / "db.sock").string();
     auto set = run_process({vsctl->string(), db, "--timeout=5", "--no-wait", "--", "init", "--", "set", "Open_vSwitch",
                             ".", "external_ids:system-id=lab-m1", "external_ids:ovn-remote=tcp:192.0.2.1:6642",
-                            "external_ids:ovn-encap-type=geneve", "external_ids:ovn-encap-ip=192.0.2.11"});
+                            "external_ids:ovn-encap-type=geneve", "external_ids:ovn-encap-ip=192.0.2.11", "--",
+                            "add-br", "br-test"});
     ASSERT_TRUE(set.ok()) << set.err;
 
-    ovn::OvnConfig config{tmp.path().string(), (tmp.path() / "ovn").string()};
+    ovn::OvnConfig config = run_dirs(tmp.path().string(), (tmp.path() / "ovn").string());
     ovn::SystemRoots roots;
     roots.path_env = path_env();
     Json report = ovn::ovn_report(ovn::observe_ovn(config, run_process, roots));
@@ -142,4 +151,5 @@ TEST(OvnRealTools, ReadsChassisSettingsFromARealOvsdbServer) {
     EXPECT_EQ(report["chassis"]["ovn-encap-ip"], "192.0.2.11");
     EXPECT_TRUE(report["chassis"]["ovn-bridge-datapath-type"].is_null());
     EXPECT_EQ(report["daemons"]["ovsdb-server"]["running"], true);
+    EXPECT_EQ(report["bridges"], Json::array({"br-test"})) << report["warnings"].dump();
 }

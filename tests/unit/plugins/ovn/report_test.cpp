@@ -10,6 +10,14 @@ using microcloud::sdk::Json;
 
 namespace {
 
+// An OvnConfig with only the run directories set (the rest keep their defaults).
+ovn::OvnConfig run_dirs(const std::string& ovs_rundir, const std::string& ovn_rundir) {
+    ovn::OvnConfig config;
+    config.ovs_rundir = ovs_rundir;
+    config.ovn_rundir = ovn_rundir;
+    return config;
+}
+
 // `--version` outputs captured from Debian 12 (openvswitch 3.1.0, ovn 23.03.1).
 const std::vector<std::tuple<std::string, std::string, std::string>> kDebianPrograms = {
     {"ovs-vswitchd", "openvswitch-switch", "ovs-vswitchd (Open vSwitch) 3.1.0\n"},
@@ -29,7 +37,7 @@ constexpr const char* kConfiguredRow =
 
 ovn::OvnObservations debian_member() {
     ovn::OvnObservations observed;
-    observed.config = {"/run/openvswitch", "/run/ovn"};
+    observed.config = run_dirs("/run/openvswitch", "/run/ovn");
     for (const auto& [name, package, output] : kDebianPrograms)
         observed.programs.push_back({name, package, "/usr/bin/" + name, CommandResult{0, output, "", false}, ""});
     observed.database.socket = "/run/openvswitch/db.sock";
@@ -77,6 +85,7 @@ TEST(OvnReport, InstalledWithoutRunningDatabaseIsPresent) {
     EXPECT_TRUE(any_contains(report["warnings"], "openvswitch kernel module is not loaded"));
     EXPECT_TRUE(any_contains(report["warnings"], "database is not reachable"));
     EXPECT_EQ(report["daemons"]["ovsdb-server"]["running"], false);
+    EXPECT_EQ(report["bridges"], Json::array());  // OVS did not answer
 }
 
 TEST(OvnReport, MissingProgramsAreReasonsNotErrors) {
@@ -172,4 +181,39 @@ TEST(OvnReport, FailedDatabaseQueryIsAFact) {
 
     observed.database.run = CommandResult{-1, "", "", true};
     EXPECT_EQ(ovn::ovn_report(observed)["database"]["error"], "ovs-vsctl timed out");
+}
+
+TEST(OvnReport, BridgesAreListedOrTheFailureIsAWarning) {
+    auto observed = debian_member();
+    observed.database.socket_exists = true;
+    observed.database.run = CommandResult{0, kConfiguredRow, "", false};
+    observed.kernel_module_loaded = true;
+    observed.bridges.run = CommandResult{0, R"({"data":[["br-int"],["br-ex"]],"headings":["name"]})", "", false};
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["bridges"], (Json{"br-int", "br-ex"}));
+    EXPECT_TRUE(report["warnings"].empty()) << report["warnings"].dump();
+
+    observed.bridges.run = CommandResult{0, R"({"data":[],"headings":["name"]})", "", false};
+    EXPECT_EQ(ovn::ovn_report(observed)["bridges"], Json::array());
+
+    observed.bridges.run = CommandResult{1, "", "ovs-vsctl: no row\n", false};
+    report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["bridges"], Json::array());
+    EXPECT_TRUE(
+        any_contains(report["warnings"], "The OVS bridges could not be listed: ovs-vsctl exited with status 1"));
+
+    observed.bridges.run = CommandResult{0, "br-int\n", "", false};
+    EXPECT_TRUE(any_contains(ovn::ovn_report(observed)["warnings"], "listed no Bridge table: \"br-int\""));
+
+    observed.bridges.run.reset();
+    observed.bridges.start_error = "fork failed";
+    EXPECT_TRUE(any_contains(ovn::ovn_report(observed)["warnings"], "ovs-vsctl could not be started: fork failed"));
+}
+
+TEST(OvnReport, BridgeNamesParse) {
+    EXPECT_EQ(ovn::parse_bridge_names(R"({"data":[["a"],["b"]],"headings":["name"]})"),
+              (std::vector<std::string>{"a", "b"}));
+    EXPECT_FALSE(ovn::parse_bridge_names("a\nb\n"));
+    EXPECT_FALSE(ovn::parse_bridge_names(R"({"data":[[1]],"headings":["name"]})"));
+    EXPECT_FALSE(ovn::parse_bridge_names(R"({"data":[["x"]],"headings":["other"]})"));
 }
