@@ -316,8 +316,11 @@ private:
                                       token["error"].value("message", "")};
                 }
                 say("Joining " + member + " to " + name);
-                call(member, name, "join", "join", join);
+                const nlohmann::json result = call(member, name, "join", "join", join);
                 record(name, member);
+                // Growing a cluster: the first join's answer is what the plugins after it read.
+                const std::lock_guard lock(mutex_);
+                if (!published_.contains(name)) published_[name] = result;
             }));
         }
         finish_all(joins);

@@ -40,6 +40,8 @@ struct ComponentRun {
     std::function<void(const std::string&)> progress{};
 };
 
+// A plugin's join answer is published to the plugins ordered after it (their hook input
+// "published"): the bootstrap's, or when growing a cluster the first joiner's.
 // Returns {"plugins": {name: {"state": "formed"|"skipped", "reason"?, "joined": [members]}},
 // "waves": [[names]]}. Plugins validate in wave order. A plugin whose validate answers
 // not_implemented or unsupported takes no part (skipped, with the reason); so does one whose

@@ -87,11 +87,10 @@ Json fan_teardown_result(const Json& input) {
     if (mode == "rollback") {
         message = "fan on " + member + ": nothing to undo; the fan plugin creates nothing itself (LXD's own " +
                   "rollback deletes " + kFanNetwork + ")";
-    } else if (mode == "remove") {
-        message = "fan: nothing to undo for removing " + text_field(input, "remove") +
-                  "; the fan keeps no membership of its own (" + kFanNetwork + " goes with LXD's member)";
-    } else if (mode == "leave") {
-        throw sdk::Error("unsupported", "fan on " + member + ": nothing to leave; the fan keeps no membership of its own");
+    } else if (mode == "remove" || mode == "leave") {
+        // Nothing to do: the host reports the fan as taking no part in the removal.
+        throw sdk::Error("unsupported", "the fan keeps no membership of its own (" + std::string(kFanNetwork) +
+                                            " goes with LXD's member)");
     } else {
         throw sdk::Error("invalid_input", "fan teardown: mode \"" + mode +
                                               "\" is unknown; \"rollback\", \"remove\" or \"leave\" is accepted");

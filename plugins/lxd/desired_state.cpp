@@ -103,7 +103,7 @@ std::string ovn_internal_subnet(const Json& input) {
 
 namespace {
 
-void ovn_networks(const Json& input, const Json& ovn, DesiredState& state) {
+void ovn_networks(const Json& input, const Json& ovn, const LxdFacts& facts, DesiredState& state) {
     const Json settings = input.value("preseed", Json::object()).value("ovn", Json::object());
     Entity uplink{"network", "UPLINK", "physical"};
     if (settings.contains("ipv4_gateway")) uplink.config["ipv4.gateway"] = settings["ipv4_gateway"];
@@ -118,10 +118,13 @@ void ovn_networks(const Json& input, const Json& ovn, DesiredState& state) {
                       {"ipv6.address", "none"}};
     network.per_member = false;
     state.entities.push_back(network);
-    // What the OVN provider published: the NB databases and, for ssl: ones, LXD's TLS client files.
+    // What the OVN provider published: the NB databases and, for ssl: ones, LXD's TLS client files
+    // (as server keys where LXD has them; LXD 5.0 reads files that each member's join wrote).
+    if (ovn.contains("northbound_connection"))
+        state.server_config["network.ovn.northbound_connection"] = ovn["northbound_connection"];
+    if (!facts.ovn_ssl_config) return;
     for (const auto& [published_key, server_key] :
-         {std::pair{"northbound_connection", "network.ovn.northbound_connection"},
-          std::pair{"ca_cert", "network.ovn.ca_cert"}, std::pair{"client_cert", "network.ovn.client_cert"},
+         {std::pair{"ca_cert", "network.ovn.ca_cert"}, std::pair{"client_cert", "network.ovn.client_cert"},
           std::pair{"client_key", "network.ovn.client_key"}})
         if (ovn.contains(published_key)) state.server_config[server_key] = ovn[published_key];
 }
@@ -159,7 +162,7 @@ DesiredState desired_state(const Json& input, const LxdFacts& facts) {
     }
     std::string network;
     if (const Json ovn = published(input, "ovn"); !ovn.is_null()) {
-        ovn_networks(input, ovn, state);
+        ovn_networks(input, ovn, facts, state);
         network = "default";
     } else if (const Json fan = published(input, "fan"); !fan.is_null()) {
         fan_network(input, fan, state);

@@ -33,6 +33,7 @@ struct DesiredState {
 struct LxdFacts {
     std::vector<std::string> drivers;
     sdk::Json pools = sdk::Json::object();
+    bool ovn_ssl_config = false;  ///< LXD takes OVN's TLS files as server keys (API extension ovn_ssl_config)
 };
 
 /// The driver of the `local` pool: plugins config `local_driver`, else the existing pool's, else

@@ -135,22 +135,64 @@ Json LxdPlugin::join(sdk::Context& ctx) {
     prior_ = PriorAddresses{};  // a new run: earlier runs' changes are not this one's to undo
     applied_ = AppliedChanges{};
     api.wait_ready(still_running_limit);
+    tls_files_ = ReplacedFiles{};
+    ovn_connection_before_.reset();
     try {
+        // Before the join: a joining LXD starts the cluster's networks as it joins.
+        install_ovn_tls_files(ctx, api);
+        if (!input.value("bootstrap", false)) preset_ovn_connection(ctx, api);
+        Json result;
         if (input.value("bootstrap", false)) {
             ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
-            return bootstrap_cluster(api, member, ip, prior_);
+            result = bootstrap_cluster(api, member, ip, prior_);
+        } else {
+            Json token = input.value("token", Json::object());
+            // The certificate the first member handed over must be the one its token names.
+            token["certificate_fingerprint"] = certificate_fingerprint(ctx, token.value("certificate", ""));
+            ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
+            join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
+            result = Json{{"joined", member}};
         }
-        Json token = input.value("token", Json::object());
-        // The certificate the first member handed over must be the one its token names.
-        token["certificate_fingerprint"] = certificate_fingerprint(ctx, token.value("certificate", ""));
-        ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
-        join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
-        return Json{{"joined", member}};
+        return result;
     } catch (const std::exception&) {
         // The host tears down only completed joins: a failed one takes back its own changes.
         if (!prior_.config.empty()) undo_join(ctx, api, member);
+        undo_ovn_settings(ctx, api);
         throw;
     }
+}
+
+void LxdPlugin::preset_ovn_connection(const sdk::Context& ctx, const LxdApi& api) {
+    const Json published = ctx.input().value("published", Json::object());
+    const std::string connection = published.value("ovn", Json::object()).value("northbound_connection", "");
+    if (connection.empty()) return;
+    const Json config = api.get("/1.0").value("config", Json::object());
+    const std::string current = config.value("network.ovn.northbound_connection", "");
+    if (current == connection) return;
+    ovn_connection_before_ = current;
+    api.send("PATCH", "/1.0", Json{{"config", {{"network.ovn.northbound_connection", connection}}}});
+}
+
+void LxdPlugin::undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api) {
+    try {
+        restore_files(tls_files_);
+        if (ovn_connection_before_)
+            api.send("PATCH", "/1.0",
+                     Json{{"config", {{"network.ovn.northbound_connection", *ovn_connection_before_}}}});
+    } catch (const std::exception& e) {
+        ctx.warn(std::string("lxd: could not put back the OVN settings of this member: ") + e.what());
+    }
+    tls_files_ = ReplacedFiles{};
+    ovn_connection_before_.reset();
+}
+
+void LxdPlugin::install_ovn_tls_files(const sdk::Context& ctx, const LxdApi& api) {
+    const Json published = ctx.input().value("published", Json::object());
+    const auto files = ovn_tls_files(published.value("ovn", Json::object()));
+    if (files.empty() || has_extension(api.get("/1.0"), kOvnSslExtension)) return;
+    ctx.info(std::string("lxd: writing OVN's TLS files for LXD into ") + kOvnTlsDir + " (LXD lacks " +
+             kOvnSslExtension + ")");
+    write_ovn_tls_files(kOvnTlsDir, files, tls_files_);
 }
 
 void LxdPlugin::undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member) {
@@ -174,6 +216,7 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
     LxdFacts facts;
     for (const Json& driver : summarize_server(server).value("storage_drivers", Json::array()))
         facts.drivers.push_back(driver.value("name", ""));
+    facts.ovn_ssl_config = has_extension(server, kOvnSslExtension);
     facts.pools = pool_drivers(api);
     const DesiredState state = desired_state(ctx.input(), facts);
     applied_ = AppliedChanges{};
@@ -207,6 +250,7 @@ Json LxdPlugin::teardown(sdk::Context& ctx) {
     } catch (const sdk::Error& e) {
         result["failed"].push_back(std::string("leave LXD's cluster: ") + e.what());
     }
+    undo_ovn_settings(ctx, api);
     if (!result["failed"].empty())
         throw sdk::Error("teardown_incomplete",
                          "LXD on " + member_name(input) + " could not take back: " + result["failed"].dump(), result);

@@ -4,9 +4,13 @@
 #include "apply_state.hpp"
 #include "cluster_steps.hpp"
 #include "config.hpp"
+#include "ovn_tls_files.hpp"
 #include "system_view.hpp"
 
 #include <microcloud/sdk/plugin.hpp>
+
+#include <optional>
+#include <string>
 
 namespace microcloud::plugins::lxd {
 
@@ -36,10 +40,20 @@ private:
     // After a failed join or bootstrap: leaves LXD's cluster if it got that far and restores the
     // addresses; a failure to do so is logged (the join's own error is the one reported).
     void undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member);
+    // LXD 5.0 (no ovn_ssl_config) reads OVN's TLS files from /etc/ovn: written from what the OVN
+    // provider published, on every member that joins.
+    void install_ovn_tls_files(const sdk::Context& ctx, const LxdApi& api);
+    // A joining LXD 5.0 starts the cluster's OVN networks with its own value of the (cluster-wide)
+    // network.ovn.northbound_connection: set it to the cluster's before the join.
+    void preset_ovn_connection(const sdk::Context& ctx, const LxdApi& api);
+    // Puts back what install_ovn_tls_files and preset_ovn_connection changed; failures are logged.
+    void undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api);
 
     Config config_;
     SystemView system_;
     PriorAddresses prior_;    // what this run's join changed, for teardown
+    ReplacedFiles tls_files_;  // OVN TLS files this run's join wrote for LXD 5.0, for teardown
+    std::optional<std::string> ovn_connection_before_;  // network.ovn.northbound_connection before the join set it
     AppliedChanges applied_;  // what this run's configure created, for teardown
 };
 

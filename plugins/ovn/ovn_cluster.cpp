@@ -305,16 +305,16 @@ Json OvnCluster::join(const sdk::Context& ctx) {
         write_centrals(config_, centrals);
         if (!had_centrals_file) record_.created.push_back(config_.pki_dir + "/centrals.json");
 
-        Json result{{"member", member}, {"central", central}, {"centrals", centrals_to_json(centrals)}};
-        if (bootstrap) {
-            // What LXD needs to drive OVN: the NB databases and a client certificate of its own.
-            ensure_certificate(ctx, config_.pki_dir, "lxd-client", "lxd");
-            result["northbound_connection"] = ssl_remotes(centrals, kNorthboundPort);
-            result["ca_cert"] = read_text(pki.ca_cert);
-            result["client_cert"] = read_text(config_.pki_dir + "/lxd-client.crt");
-            result["client_key"] = read_text(config_.pki_dir + "/lxd-client.key");
-        }
-        return result;
+        // What LXD needs to drive OVN (published to it): the NB databases and a client certificate.
+        for (const std::string& path : ensure_certificate(ctx, config_.pki_dir, "lxd-client", "lxd"))
+            record_.created.push_back(path);
+        return {{"member", member},
+                {"central", central},
+                {"centrals", centrals_to_json(centrals)},
+                {"northbound_connection", ssl_remotes(centrals, kNorthboundPort)},
+                {"ca_cert", read_text(pki.ca_cert)},
+                {"client_cert", read_text(config_.pki_dir + "/lxd-client.crt")},
+                {"client_key", read_text(config_.pki_dir + "/lxd-client.key")}};
     } catch (const std::exception& e) {
         // The host tears down only completed joins: a failed one takes back its own changes.
         const Json undone = undo_run(ctx, config_, record_);
@@ -356,22 +356,35 @@ Json OvnCluster::teardown(const sdk::Context& ctx) {
     return undone;
 }
 
+bool OvnCluster::formed_here() const {
+    return fs::exists(config_.pki_dir + "/centrals.json");
+}
+
 Json OvnCluster::leave(const sdk::Context& ctx) {
     const std::string member = member_name(ctx.input());
+    if (!formed_here()) throw sdk::Error("unsupported", "OVN was not formed by MicroCloud on " + member);
     Json out{{"member", member}, {"left", Json::array()}};
     for (Database db : {Database::northbound, Database::southbound}) {
         if (!raft_status(ctx, config_, db)) continue;  // no database server here
         ctx.info("ovn: " + member + " leaves the " + schema_name(db) + " raft cluster");
         must(ctx, config_, {"ovs-appctl", "-t", database_control(config_, db), "cluster/leave", schema_name(db)},
              "leave the " + std::string(schema_name(db)) + " cluster");
-        wait_for(
-            [&]() -> std::optional<std::string> {
-                const auto status = raft_status(ctx, config_, db);
-                if (!status || status->status == "left cluster") return std::nullopt;
-                return status->status;
-            },
-            kLeaveTimeout, "the " + std::string(schema_name(db)) + " database of " + member + " did not leave its cluster");
-        out["left"].push_back(schema_name(db));
+        try {
+            wait_for(
+                [&]() -> std::optional<std::string> {
+                    const auto status = raft_status(ctx, config_, db);
+                    if (!status || status->status == "left cluster") return std::nullopt;
+                    return status->status;
+                },
+                kLeaveTimeout,
+                "the " + std::string(schema_name(db)) + " database of " + member + " did not leave its cluster");
+            out["left"].push_back(schema_name(db));
+        } catch (const sdk::Error& e) {
+            // The cluster may be electing a leader: the server stops here all the same, and the
+            // member that removes this one kicks it out of the cluster if it is still listed.
+            ctx.warn(std::string(e.what()) + "; stopping it anyway");
+            out["not_left"].push_back(schema_name(db));
+        }
     }
     for (const char* daemon : {"controller", "northd", "sb_ovsdb", "nb_ovsdb"})
         if (running(config_, daemon)) must(ctx, config_, stop_argv(config_, daemon), std::string("stop ") + daemon);
@@ -388,6 +401,9 @@ Json OvnCluster::leave(const sdk::Context& ctx) {
 
 Json OvnCluster::remove(const sdk::Context& ctx, const std::string& name) {
     if (name.empty()) throw sdk::Error("invalid_input", "teardown mode \"remove\" needs the member (input \"remove\")");
+    if (!formed_here())
+        throw sdk::Error("unsupported", "OVN was not formed by MicroCloud on " + member_name(ctx.input()) +
+                                            ", so it has no OVN membership of " + name + " to take back");
     std::vector<Central> centrals = read_centrals(config_);
     Json out{{"removed", name}, {"kicked", Json::array()}};
     const auto gone = std::find_if(centrals.begin(), centrals.end(), [&](const Central& c) { return c.name == name; });

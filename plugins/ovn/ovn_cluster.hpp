@@ -27,9 +27,10 @@ class OvnCluster {
 public:
     explicit OvnCluster(OvnConfig config) : config_(std::move(config)) {}
 
-    /// The join hook: bootstrap ("bootstrap": true) publishes what LXD needs ({northbound_connection,
-    /// ca_cert, client_cert, client_key, centrals}); a joiner uses its "token". Idempotent. A join
-    /// that fails takes back its own changes before the error goes on.
+    /// The join hook: bootstrap ("bootstrap": true) or a joiner with its "token". Every join answers
+    /// what LXD needs ({northbound_connection, ca_cert, client_cert, client_key}; the host publishes
+    /// it) and the centrals. Idempotent. A failed join takes back its own changes before the error
+    /// goes on.
     sdk::Json join(const sdk::Context& ctx);
 
     /// {"ca_cert", "ca_key", "centrals"} for the joiner input "name".
@@ -47,6 +48,8 @@ public:
     sdk::Json status(const sdk::Context& ctx) const;
 
 private:
+    // Whether MicroCloud formed OVN on this member (its centrals are recorded here).
+    bool formed_here() const;
     sdk::Json leave(const sdk::Context& ctx);
     sdk::Json remove(const sdk::Context& ctx, const std::string& name);
 

@@ -32,7 +32,7 @@ make_member_dirs() {
     dir=$(member_dir "$1")
     mkdir -p "$dir/microcloud" "$dir/lxd" "$dir/lxc-client" "$dir/disks" \
         "$dir/ovs/run" "$dir/ovs/log" "$dir/ovs/db" "$dir/ovs/etc" \
-        "$dir/ovn/run" "$dir/ovn/log" "$dir/ovn/db" "$dir/ceph/etc" "$dir/ceph/data" "$dir/logs"
+        "$dir/ovn/run" "$dir/ovn/log" "$dir/ovn/db" "$dir/ovn/etc" "$dir/ceph/etc" "$dir/ceph/data" "$dir/logs"
     chmod 700 "$dir/microcloud"
     # A known client config keeps `lxc` from asking questions on first use.
     echo "default-remote: local" >"$dir/lxc-client/config.yml"
@@ -78,7 +78,8 @@ make_lab_ns_dir() {
 # a sysfs of M's network namespace (/sys/class/net lists M's interfaces, as LXD and OVS read them)
 # with the machine's cgroup tree re-attached at /sys/fs/cgroup (`ip netns exec` leaves it empty:
 # LXD's containers would run without cgroups), and /etc/netns/<ns>/* over /etc/* (as `ip netns
-# exec` does: M's hosts and resolv.conf).
+# exec` does: M's hosts and resolv.conf), and M's own directory over /etc/ovn (where LXD 5.0 reads
+# the TLS files for OVN's databases).
 make_member_mnt() {
     local m=$1 file save
     file=$(member_mnt_file "$m")
@@ -93,7 +94,8 @@ make_member_mnt() {
         if [ -d /sys/fs/cgroup ]; then mount --move "$1" /sys/fs/cgroup; fi
         for f in "$2"/*; do
             if [ -f "$f" ] && [ -e "/etc/${f##*/}" ]; then mount --bind "$f" "/etc/${f##*/}"; fi
-        done' sh "$save" "$(member_etc_dir "$m")" ||
+        done
+        if [ -d /etc/ovn ]; then mount --bind "$3" /etc/ovn; fi' sh "$save" "$(member_etc_dir "$m")" "$(member_dir "$m")/ovn/etc" ||
         die "could not create the mount namespace of $m in $file (unshare --mount, then mounting sysfs on /sys and moving /sys/fs/cgroup; see the message above)"
 }
 

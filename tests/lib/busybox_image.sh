@@ -19,6 +19,20 @@ busybox_image() {
     printf '::sysinit:/etc/init.d/rcS\n::respawn:/bin/sleep 3600\n' >"$root/rootfs/etc/inittab"
     printf '#!/bin/sh\nmount -t proc proc /proc 2>/dev/null\nhostname -F /etc/hostname 2>/dev/null\n' >"$root/rootfs/etc/init.d/rcS"
     chmod +x "$root/rootfs/etc/init.d/rcS"
+    # busybox's udhcpc needs a script to apply a lease: `udhcpc -i eth0 -s /usr/share/udhcpc/default.script`.
+    mkdir -p "$root/rootfs/usr/share/udhcpc"
+    cat >"$root/rootfs/usr/share/udhcpc/default.script" <<'SCRIPT'
+#!/bin/sh
+case "$1" in
+  deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/$mask" dev "$interface"
+    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface" ;;
+esac
+exit 0
+SCRIPT
+    chmod +x "$root/rootfs/usr/share/udhcpc/default.script"
     cat >"$root/metadata.yaml" <<META
 architecture: $(uname -m)
 creation_date: $(date +%s)

@@ -77,7 +77,7 @@ SYSTEM_EXTRA_m2='  ovn_uplink_interface: uplink0'
 SYSTEM_EXTRA_m3='  ovn_uplink_interface: uplink0'
 write_preseed "$TEST_TMP/dry.yaml" m1 m2 m3
 printf 'ovn:\n  ipv4_gateway: 10.172.9.1/24\n' >>"$TEST_TMP/dry.yaml"
-dry 'Interface "eth0" on m1 has a global address' "an ineligible uplink"
+dry 'Interface "eth0" on m1 is a veth pair end' "an ineligible uplink"
 unset SYSTEM_EXTRA_m1 SYSTEM_EXTRA_m2 SYSTEM_EXTRA_m3
 # An LXD clustered by hand (outside MicroCloud) on m1.
 lxdq 1 /1.0 -X PATCH -d "$(jq -cn --arg a "$(addr 1):8443" '{config: {"cluster.https_address": $a}}')" >/dev/null
