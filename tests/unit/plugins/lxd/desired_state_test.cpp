@@ -75,7 +75,9 @@ TEST(LxdDesiredState, OvnNetworkGetsAFreeSubnetAndLxdTheProvidersTlsFiles) {
                             {"client_cert", "CERT"},
                             {"client_key", "KEY"}}}};
     input["preseed"]["ovn"] = {{"ipv4_gateway", "10.218.1.1/23"}, {"ipv4_range", "10.218.1.100-10.218.1.150"}};
-    const DesiredState state = desired_state(input, debian);
+    LxdFacts newer = debian;
+    newer.ovn_ssl_config = true;
+    const DesiredState state = desired_state(input, newer);
     const Entity& network = state.entities.back();
     ASSERT_EQ(network.name, "default");
     // 10.218.0.0/24 holds the members and 10.218.0.0/23 the uplink: the first free /24 is .2.
@@ -87,6 +89,9 @@ TEST(LxdDesiredState, OvnNetworkGetsAFreeSubnetAndLxdTheProvidersTlsFiles) {
     EXPECT_EQ(state.server_config.at("network.ovn.client_cert"), "CERT");
     EXPECT_EQ(state.server_config.at("network.ovn.client_key"), "KEY");
     EXPECT_EQ(ovn_internal_subnet(Json::object()), "10.218.0.1/24");
+    // LXD 5.0 has no such keys: it reads the files each member's join wrote.
+    const DesiredState older = desired_state(input, debian);
+    EXPECT_EQ(older.server_config, (Json{{"network.ovn.northbound_connection", "ssl:10.0.0.1:6641"}}));
 }
 
 TEST(LxdDesiredState, FanWhenNoOvn) {
