@@ -103,13 +103,18 @@ chassis=$(sb 1 --bare --columns=name list Chassis | grep . | sort | tr '\n' ' ')
 [ "$chassis" = "m1 m2 m3 " ] || fail "chassis are '$chassis'"
 in_m 1 ss -ltn | grep -q ':6641 ' || fail "m1's NB database does not listen on 6641"
 out=$(in_m 2 sh -c "ovn-nbctl --db=tcp:$(addr 1):6641 --timeout=3 show" 2>&1) && fail "the NB database answered plain TCP: $out"
+# A stranger that trusts the cloud's CA but shows a certificate of its own is refused.
+out=$(in_m 2 sh -c 'd=$(mktemp -d) && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -keyout "$d/k" -out "$d/c" -days 1 -subj /CN=stranger 2>/dev/null &&
+  ovn-nbctl --db="ssl:$0:6641" -p "$d/k" -c "$d/c" -C "$OVN_DBDIR/microcloud-pki/ca.crt" --timeout=3 show; rc=$?; rm -rf "$d"; exit $rc' \
+  "$(addr 1)" 2>&1) && fail "the NB database served a client with a self-signed certificate: $out"
 lxc_in 1 network list
 for n in UPLINK default; do
   [ "$(lxc_in 1 network show "$n" | awk '/^status:/ {print $2}')" = Created ] || fail "network $n is not Created: $(lxc_in 1 network show "$n")"
 done
 [ "$(lxc_in 1 profile device get default eth0 network)" = default ] || fail "profile eth0 is not on default: $(lxc_in 1 profile show default)"
 expect_contains "$(mc 2 status)" "chassis registered" "status shows m2's chassis through the ovn status hook"
-pass "3 members formed by preseed in $((t_formed - t0)) ms: NB and SB raft of 3 with a leader, chassis m1 m2 m3 on the underlay, UPLINK and default Created, profile eth0 on default"
+pass "3 members formed by preseed in $((t_formed - t0)) ms: NB and SB raft of 3 with a leader, chassis m1 m2 m3 on the underlay, NB refuses plain TCP and strangers' certificates, UPLINK and default Created, profile eth0 on default"
 
 # ---- containers on m1 and m3 talk across members and out through the OVN router --------------------------
 image=$(busybox_image "$TEST_TMP") || fail "could not build the busybox image"

@@ -11,7 +11,7 @@ source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: cluster_test.sh BUILD_DIR}
 lab_test_setup clt "$build" curl openssl ss
 
-lab up --members 5 --disks 0 --build-dir "$build" >/dev/null || fail "lab up --members 5"
+lab up --members 5 --disks 0 --build-dir "$build" --disable-plugin fan >/dev/null || fail "lab up --members 5"
 lab_status
 
 # wait_list M SECONDS JQ: polls `cluster list` on member M until JQ holds for its JSON.

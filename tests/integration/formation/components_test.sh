@@ -12,7 +12,7 @@ plugins=${2:?usage: components_test.sh BUILD_DIR PLUGIN_DIR}
 lab_test_setup cmp "$build"
 [ -f "$plugins/recorder/recorder.so" ] || fail "$plugins/recorder/recorder.so is missing: build microcloud-plugin-recorder"
 
-lab up --members 3 --disks 0 --build-dir "$build" --microcloudd-arg "--plugin-dir=$plugins" >/dev/null || fail "lab up"
+lab up --members 3 --disks 0 --build-dir "$build" --disable-plugin fan --microcloudd-arg "--plugin-dir=$plugins" >/dev/null || fail "lab up"
 lab_status
 subnet=$(lab_subnet)
 state() { jq -r ".members[$(($1 - 1))].state_dir" <<<"$LAB_TEST_STATUS"; }
