@@ -20,3 +20,25 @@ lab_bench_setup() {
 
 lab() { "$repo/scripts/lab" --name "$LAB_BENCH_NAME" "$@"; }
 now_ms() { date +%s%3N; }
+
+# preseed_all FILE N: `microcloud preseed` with FILE on m1..mN at once (m1's JSON answer, with its
+# timed steps, in $tmp/m1.json); prints the milliseconds until every one returned, or fails with
+# m1's error.
+preseed_all() {
+    local file=$1 n=$2 start i pids=()
+    start=$(now_ms)
+    lab exec m1 -- microcloud preseed --format json <"$file" >"$tmp/m1.json" 2>"$tmp/m1.err" &
+    pids+=($!)
+    for i in $(seq 2 "$n"); do
+        lab exec "m$i" -- microcloud preseed <"$file" >/dev/null 2>&1 &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i" || { cat "$tmp/m1.err" >&2; return 1; }; done
+    echo $(($(now_ms) - start))
+}
+
+# step_span FIRST-REGEX LAST-REGEX: milliseconds between the two steps of $tmp/m1.json.
+step_span() {
+    jq --arg a "$1" --arg b "$2" '[.steps[] | select(.step | test($a) or test($b)) | .ms] |
+        if length == 2 then .[1] - .[0] else error("steps \($a) and \($b) not both found") end' "$tmp/m1.json"
+}

@@ -11,7 +11,7 @@ lab_bench_setup lxd_formation_bench "3 5" "$@"
 
 # form N MODE: prints "TOTAL_MS LXD_MS" for one formation of N members (MODE lxd or host).
 form() {
-  local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=() total lxd=0
+  local n=$1 mode=$2 file=$tmp/preseed.yaml i total lxd=0
   lab down >/dev/null 2>&1 || true
   if [ "$mode" = lxd ]; then
     lab up --members "$n" --disks 0 --components --build-dir "$build" --disable-plugin fan >/dev/null
@@ -21,20 +21,11 @@ form() {
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "session_passphrase: a b c d"; echo "session_timeout: 10m"; echo "systems:"
     for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"
-  start=$(now_ms)
-  lab exec m1 -- microcloud preseed --format json <"$file" >"$tmp/m1.json" 2>"$tmp/m1.err" &
-  pids+=($!)
-  for i in $(seq 2 "$n"); do
-    lab exec "m$i" -- microcloud preseed <"$file" >/dev/null 2>&1 &
-    pids+=($!)
-  done
-  for i in "${pids[@]}"; do wait "$i" || { cat "$tmp/m1.err" >&2; exit 1; }; done
-  total=$(($(now_ms) - start))
+  total=$(preseed_all "$file" "$n")
   if [ "$mode" = lxd ]; then
     [ "$(lab exec m1 -- lxc cluster list -f json | jq '[.[] | select(.status == "Online")] | length')" = "$n" ] ||
       { echo "LXD does not list $n online members" >&2; exit 1; }
-    lxd=$(jq '[.steps[] | select(.step | test("^Bootstrapping lxd|^Plugin lxd configured")) | .ms] |
-              if length == 2 then .[1] - .[0] else error("no lxd steps") end' "$tmp/m1.json")
+    lxd=$(step_span "^Bootstrapping lxd" "^Plugin lxd configured")
   fi
   echo "$total $lxd"
 }

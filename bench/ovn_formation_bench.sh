@@ -14,7 +14,7 @@ chmod 0711 "$tmp"
 
 # form N MODE: prints "TOTAL_MS OVN_MS PING_MS" for one formation of N members (MODE lxd or ovn).
 form() {
-  local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=() total ovn=0 ping=0 status
+  local n=$1 mode=$2 file=$tmp/preseed.yaml start i total ovn=0 ping=0 status
   lab down >/dev/null 2>&1 || true
   if [ "$mode" = ovn ]; then
     lab up --members "$n" --disks 0 --components --build-dir "$build" >/dev/null
@@ -36,17 +36,10 @@ form() {
       echo "  ipv4_range: $(jq -r .uplink.free_range <<<"$status")"
     fi; } >"$file"
   start=$(now_ms)
-  lab exec m1 -- microcloud preseed --format json <"$file" >"$tmp/m1.json" 2>"$tmp/m1.err" &
-  pids+=($!)
-  for i in $(seq 2 "$n"); do
-    lab exec "m$i" -- microcloud preseed <"$file" >/dev/null 2>&1 &
-    pids+=($!)
-  done
-  for i in "${pids[@]}"; do wait "$i" || { cat "$tmp/m1.err" >&2; exit 1; }; done
+  preseed_all "$file" "$n" >/dev/null
   total=$(($(now_ms) - start))
   if [ "$mode" = ovn ]; then
-    ovn=$(jq '[.steps[] | select(.step | test("^Bootstrapping ovn|^Bootstrapping lxd")) | .ms] |
-              if length == 2 then .[1] - .[0] else error("no ovn steps") end' "$tmp/m1.json")
+    ovn=$(step_span "^Bootstrapping ovn" "^Bootstrapping lxd")
     lab exec m1 -- lxc image import "$(busybox_image "$tmp")" --alias busybox >/dev/null
     lab exec m1 -- lxc profile set default raw.lxc "lxc.hook.start-host = $(jq -r .lxc_tx_off_hook <<<"$status")"
     lab exec m1 -- lxc launch busybox c1 --target m1 </dev/null >/dev/null

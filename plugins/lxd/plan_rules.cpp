@@ -4,6 +4,8 @@
 
 #include "plan_input.hpp"
 
+#include <microcloud/sdk/problems.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -14,15 +16,7 @@ using sdk::Json;
 
 namespace {
 
-struct Problems {
-    Json list = Json::array();
-    void error(const std::string& field, const std::string& message) {
-        list.push_back({{"field", field}, {"message", message}, {"severity", "error"}});
-    }
-    void warn(const std::string& field, const std::string& message) {
-        list.push_back({{"field", field}, {"message", message}, {"severity", "warning"}});
-    }
-};
+using sdk::Problems;
 
 std::string joined(const Json& list) {
     std::string out;

@@ -5,6 +5,8 @@
 
 #include "member_network.hpp"
 
+#include <microcloud/sdk/problems.hpp>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -18,15 +20,7 @@ using sdk::Json;
 
 namespace {
 
-struct Problems {
-    Json list = Json::array();
-    void error(const std::string& field, const std::string& message) {
-        list.push_back({{"field", field}, {"message", message}, {"severity", "error"}});
-    }
-    void warn(const std::string& field, const std::string& message) {
-        list.push_back({{"field", field}, {"message", message}, {"severity", "warning"}});
-    }
-};
+using sdk::Problems;
 
 // The string at `key` of `object`, or "" when absent or not text.
 std::string text_at(const Json& object, const char* key) {

@@ -38,3 +38,33 @@ wait_online() {
   done
   return 1
 }
+# preseed_on FILE N...: `microcloud preseed < FILE` on members mN... at once; each member's output
+# goes to $TEST_TMP/out-mN and its exit status to $TEST_TMP/rc-mN.
+preseed_on() {
+  local file=$1 m pids=()
+  shift
+  for m in "$@"; do
+    (set +e; mc "$m" preseed <"$file" >"$TEST_TMP/out-m$m" 2>&1; echo $? >"$TEST_TMP/rc-m$m") &
+    pids+=($!)
+  done
+  for m in "${pids[@]}"; do wait "$m" || true; done
+}
+# preseed_with_fault FILE REGEX ACTION N...: like preseed_on, the first member (the initiator)
+# read line by line into $TEST_TMP/fault-out; the first time a line matches REGEX, ACTION (a
+# command line, run with eval) acts out a fault. The initiator's exit status goes to $TEST_TMP/fault-rc.
+preseed_with_fault() {
+  local file=$1 regex=$2 action=$3 first=$4 m pids=()
+  shift 4
+  rm -f "$TEST_TMP/fault-out" "$TEST_TMP/fault-done"
+  for m in "$@"; do (set +e; mc "$m" preseed <"$file" >"$TEST_TMP/out-m$m" 2>&1) & pids+=($!); done
+  (set +e
+   mc "$first" preseed <"$file" 2>&1 | while IFS= read -r line; do
+     echo "$line" >>"$TEST_TMP/fault-out"
+     if [[ $line =~ $regex ]] && [ ! -e "$TEST_TMP/fault-done" ]; then
+       : >"$TEST_TMP/fault-done"
+       eval "$action" >>"$TEST_TMP/fault-out" 2>&1
+     fi
+   done
+   echo "${PIPESTATUS[0]}" >"$TEST_TMP/fault-rc")
+  for m in "${pids[@]}"; do wait "$m" || true; done
+}

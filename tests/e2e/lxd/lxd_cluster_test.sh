@@ -95,18 +95,11 @@ pass "--dry-run named a missing disk, an ineligible uplink and a clustered LXD, 
 declare -A snap
 for m in 1 2; do snap[$m]=$(lxd_snapshot "$m"); done
 write_preseed "$TEST_TMP/form.yaml" m1 m2 m3
-for m in 2 3; do (set +e; mc "$m" preseed <"$TEST_TMP/form.yaml" >"$TEST_TMP/fail-m$m" 2>&1) & done
 # The initiator's progress is read as it comes: once LXD validated the plan, m3's LXD is killed.
-(set +e
- mc 1 preseed <"$TEST_TMP/form.yaml" 2>&1 | while IFS= read -r line; do
-   echo "$line" >>"$TEST_TMP/fail-m1"
-   if [[ $line == *"Plugin lxd validated the plan"* ]]; then lab stop m3 --lxd --kill >>"$TEST_TMP/fail-m1" 2>&1; fi
- done
- echo "${PIPESTATUS[0]}" >"$TEST_TMP/fail-rc")
-wait
-out=$(cat "$TEST_TMP/fail-m1")
+preseed_with_fault "$TEST_TMP/form.yaml" "Plugin lxd validated the plan" "lab stop m3 --lxd --kill" 1 2 3
+out=$(cat "$TEST_TMP/fault-out")
 echo "$out"
-[ "$(cat "$TEST_TMP/fail-rc")" != 0 ] || fail "the run succeeded although m3's LXD was killed"
+[ "$(cat "$TEST_TMP/fault-rc")" != 0 ] || fail "the run succeeded although m3's LXD was killed"
 expect_contains "$out" "LXD of m3" "m3's LXD was killed during the run"
 expect_contains "$out" 'Plugin lxd failed on member m3 at step "join"' "the failure names member, plugin and step"
 for m in 1 2; do
@@ -119,12 +112,10 @@ pass "LXD killed on m3 after discovery: the run failed naming m3, lxd and join; 
 # ---- the same preseed again, with m3's LXD back: 3 LXD members, pool and profile ---------------------------
 lab start m3 --lxd >/dev/null || fail "could not start m3's LXD again"
 t0=$(now_ms)
-pids=()
-for m in 1 2 3; do (set +e; mc "$m" preseed <"$TEST_TMP/form.yaml" >"$TEST_TMP/form-m$m" 2>&1; echo $? >"$TEST_TMP/form-rc-m$m") & pids+=($!); done
-for p in "${pids[@]}"; do wait "$p" || true; done
-for m in 1 2 3; do [ "$(cat "$TEST_TMP/form-rc-m$m")" = 0 ] || fail "preseed on m$m failed: $(cat "$TEST_TMP/form-m$m")"; done
+preseed_on "$TEST_TMP/form.yaml" 1 2 3
+for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m failed: $(cat "$TEST_TMP/out-m$m")"; done
 echo "formed in $(($(now_ms) - t0)) ms"
-cat "$TEST_TMP/form-m1"
+cat "$TEST_TMP/out-m1"
 lxc_in 1 cluster list
 members=$(online_lxd_members)
 [ "$members" = "m1 m2 m3" ] || fail "lxc cluster list shows ONLINE: '$members'"

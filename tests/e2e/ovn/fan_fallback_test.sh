@@ -21,13 +21,9 @@ snapshot() {
 }
 printf 'initiator: m1\nlookup_subnet: %s\nsession_passphrase: fan test pass phrase\nsession_timeout: 60s\nsystems:\n- name: m1\n- name: m2\n' \
   "$subnet" >"$TEST_TMP/form.yaml"
-run_both() {
-  for m in 1 2; do (set +e; mc "$m" preseed <"$TEST_TMP/form.yaml" >"$TEST_TMP/out-m$m" 2>&1; echo $? >"$TEST_TMP/rc-m$m") & done
-  wait
-}
 
 before1=$(snapshot 1); before2=$(snapshot 2)
-run_both
+preseed_on "$TEST_TMP/form.yaml" 1 2
 out=$(cat "$TEST_TMP/out-m1")
 echo "$out"
 [ "$(cat "$TEST_TMP/rc-m1")" != 0 ] || fail "the preseed formed a cloud although the fan cannot work here: $out"
@@ -47,7 +43,7 @@ for m in m1 m2; do
   printf 'disable-plugins: [fan]\n' >>"$config"
   lab stop "$m" >/dev/null && lab start "$m" >/dev/null || fail "could not restart microcloudd on $m"
 done
-run_both
+preseed_on "$TEST_TMP/form.yaml" 1 2
 for m in 1 2; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m with the fan disabled failed: $(cat "$TEST_TMP/out-m$m")"; done
 cat "$TEST_TMP/out-m1"
 clustered=$(lab exec m1 -- lxc cluster list -f json | jq -r '.[].server_name' | sort | tr '\n' ' ')

@@ -44,30 +44,14 @@ write_preseed() {  # write_preseed FILE INITIATOR MEMBER...
     echo "ovn:"; echo "  ipv4_gateway: $uplink_gw/24"; echo "  ipv4_range: $range"; echo "  dns_servers: $uplink_gw"
   } >"$file"
 }
-# run_preseed FILE MEMBER... : the same file on every member at once; rc and output per member.
-run_preseed() {
-  local file=$1 m pids=()
-  shift
-  for m in "$@"; do (set +e; mc "${m#m}" preseed <"$file" >"$TEST_TMP/out-$m" 2>&1; echo $? >"$TEST_TMP/rc-$m") & pids+=($!); done
-  for m in "${pids[@]}"; do wait "$m" || true; done
-}
-
 write_preseed "$TEST_TMP/form.yaml" m1 m1 m2 m3
 
 # ---- LXD's join fails on m3: OVN's changes of the run are taken back everywhere ---------------------------
-for m in 2 3; do (set +e; mc "$m" preseed <"$TEST_TMP/form.yaml" >"$TEST_TMP/fail-m$m" 2>&1) & done
-(set +e
- mc 1 preseed <"$TEST_TMP/form.yaml" 2>&1 | while IFS= read -r line; do
-   echo "$line" >>"$TEST_TMP/fail-m1"
-   if [[ $line == *"Plugin ovn configured the cluster"* ]] || [[ $line == *"Bootstrapping lxd"* ]]; then
-     [ -e "$TEST_TMP/killed" ] || { : >"$TEST_TMP/killed"; lab stop m3 --lxd --kill >>"$TEST_TMP/fail-m1" 2>&1; }
-   fi
- done
- echo "${PIPESTATUS[0]}" >"$TEST_TMP/fail-rc")
-wait
-out=$(cat "$TEST_TMP/fail-m1")
+# Once LXD's wave starts (OVN has joined everywhere), m3's LXD is killed.
+preseed_with_fault "$TEST_TMP/form.yaml" "Bootstrapping lxd" "lab stop m3 --lxd --kill" 1 2 3
+out=$(cat "$TEST_TMP/fault-out")
 echo "$out"
-[ "$(cat "$TEST_TMP/fail-rc")" != 0 ] || fail "the run succeeded although m3's LXD was killed"
+[ "$(cat "$TEST_TMP/fault-rc")" != 0 ] || fail "the run succeeded although m3's LXD was killed"
 expect_contains "$out" "Joining m3 to ovn" "OVN joined m3 before LXD failed"
 expect_contains "$out" 'Plugin lxd failed on member m3 at step "join"' "the failure names member, plugin and step"
 expect_contains "$out" "Rolling back: ovn on m1" "OVN's joins are rolled back"
@@ -84,7 +68,7 @@ pass "LXD killed on m3 during the run: OVN's databases, daemons, files and OVS s
 # ---- the same preseed forms OVN and LXD on it ----------------------------------------------------------------
 lab start m3 --lxd >/dev/null || fail "could not start m3's LXD again"
 t0=$(now_ms)
-run_preseed "$TEST_TMP/form.yaml" m1 m2 m3
+preseed_on "$TEST_TMP/form.yaml" 1 2 3
 t_formed=$(now_ms)
 for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m failed: $(cat "$TEST_TMP/out-m$m")"; done
 cat "$TEST_TMP/out-m1"
@@ -187,8 +171,8 @@ pass "NB leader (m$leader) killed: a write went through after $((written - t_kil
 
 # ---- m4 added: a chassis only; its container reaches c1 ------------------------------------------------------
 write_preseed "$TEST_TMP/add.yaml" m1 m4
-run_preseed "$TEST_TMP/add.yaml" m1 m4
-for m in m1 m4; do [ "$(cat "$TEST_TMP/rc-$m")" = 0 ] || fail "add preseed on $m failed: $(cat "$TEST_TMP/out-$m")"; done
+preseed_on "$TEST_TMP/add.yaml" 1 4
+for m in 1 4; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "add preseed on m$m failed: $(cat "$TEST_TMP/out-m$m")"; done
 [ -z "$(raft 4 nb Northbound)" ] || fail "m4 runs an NB database although three centrals exist"
 for _ in $(seq 40); do sb 1 --bare --columns=name list Chassis | grep -qx m4 && break; sleep 0.25; done
 sb 1 --bare --columns=name list Chassis | grep -qx m4 || fail "m4's chassis is not registered"
