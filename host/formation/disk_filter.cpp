@@ -59,16 +59,6 @@ const Field* find_field(const std::string& name) {
     return nullptr;
 }
 
-// Go's %q for the plain text these messages carry.
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
 bool iequals(const std::string& a, const std::string& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -104,7 +94,7 @@ std::vector<Word> split_words(const std::string& text) {
     extra["column"] = column;
     extra["expected"] = expected;
     throw Error("invalid_disk_filter",
-                "Invalid disk filter " + quote(filter) + " at column " + std::to_string(column) + ": " + problem +
+                "Invalid disk filter " + go_quoted(filter) + " at column " + std::to_string(column) + ": " + problem +
                     " (expected " + expected + ")",
                 std::move(extra));
 }
@@ -150,19 +140,19 @@ std::vector<DiskFilterClause> read_clauses(const std::string& filter) {
         clause.field = words[index].text;
         if (++index == words.size())
             reject(filter, end_column, "clause has no operator",
-                   std::string(kOperatorList) + " after " + quote(clause.field));
+                   std::string(kOperatorList) + " after " + go_quoted(clause.field));
         clause.op = words[index].text;
         if (++index == words.size())
-            reject(filter, end_column, "clause has no value", "a value after " + quote(clause.op));
+            reject(filter, end_column, "clause has no value", "a value after " + go_quoted(clause.op));
         clause.value = read_value(filter, words, index);
         clause.joiner = joiner;
         if (++index < words.size()) {
             joiner = words[index].text;
             if (joiner != "&&" && joiner != "||")
                 reject(filter, words[index].column, "invalid clause composition",
-                       "\"&&\" or \"||\" between clauses, found " + quote(joiner), {{"found", joiner}});
+                       "\"&&\" or \"||\" between clauses, found " + go_quoted(joiner), {{"found", joiner}});
             if (++index == words.size())
-                reject(filter, end_column, "unterminated compound clause", "a clause after " + quote(joiner));
+                reject(filter, end_column, "unterminated compound clause", "a clause after " + go_quoted(joiner));
         }
         clauses.push_back(std::move(clause));
     }
@@ -194,9 +184,9 @@ std::uint64_t parse_decimal(const std::string& value) {
     const bool digits_only = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
     });
-    if (!digits_only) throw std::invalid_argument("strconv.ParseUint: parsing " + quote(value) + ": invalid syntax");
+    if (!digits_only) throw std::invalid_argument("strconv.ParseUint: parsing " + go_quoted(value) + ": invalid syntax");
     if (ec != std::errc())
-        throw std::invalid_argument("strconv.ParseUint: parsing " + quote(value) + ": value out of range");
+        throw std::invalid_argument("strconv.ParseUint: parsing " + go_quoted(value) + ": value out of range");
     return out;
 }
 
@@ -206,7 +196,7 @@ bool parse_flag(const std::string& value) {
         if (value == yes) return true;
     for (const char* no : {"0", "f", "F", "FALSE", "false", "False"})
         if (value == no) return false;
-    throw std::invalid_argument("strconv.ParseBool: parsing " + quote(value) + ": invalid syntax");
+    throw std::invalid_argument("strconv.ParseBool: parsing " + go_quoted(value) + ": invalid syntax");
 }
 
 std::string value_expectation(const DiskFilterClause& clause, Kind kind) {
@@ -243,17 +233,17 @@ void resolve_value(const std::string& filter, DiskFilterClause& clause, Kind kin
 void resolve_clause(const std::string& filter, DiskFilterClause& clause) {
     const Field* field = find_field(clause.field);
     if (field == nullptr)
-        reject(filter, clause.column, "unknown disk field " + quote(clause.field) + field_hint(clause.field),
+        reject(filter, clause.column, "unknown disk field " + go_quoted(clause.field) + field_hint(clause.field),
                "one of the disk fields " + field_list(), {{"field", clause.field}});
     resolve_value(filter, clause, field->kind);
     const bool known = std::find_if(kOperators.begin(), kOperators.end(),
                                     [&](const char* op) { return clause.op == op; }) != kOperators.end();
     if (!known)
-        reject(filter, clause.column, "Unsupported operation " + quote(clause.op), kOperatorList,
+        reject(filter, clause.column, "Unsupported operation " + go_quoted(clause.op), kOperatorList,
                {{"field", clause.field}, {"found", clause.op}});
     const bool ordering = clause.op != "==" && clause.op != "!=";
     if (ordering && field->kind != Kind::number)
-        reject(filter, clause.column, "Invalid operator " + quote(clause.op) + " for field " + quote(clause.field),
+        reject(filter, clause.column, "Invalid operator " + go_quoted(clause.op) + " for field " + go_quoted(clause.field),
                "== or != for a text or true/false field", {{"field", clause.field}, {"found", clause.op}});
 }
 
@@ -261,7 +251,7 @@ void resolve_clause(const std::string& filter, DiskFilterClause& clause) {
 
 [[noreturn]] void bad_fact(const nlohmann::json& disk, const std::string& key, const std::string& wanted) {
     const std::string name = disk.contains("path") ? disk["path"].dump() : disk.dump();
-    throw Error("invalid_disk_facts", "Disk facts of " + name + ": key " + quote(key) + " is not " + wanted,
+    throw Error("invalid_disk_facts", "Disk facts of " + name + ": key " + go_quoted(key) + " is not " + wanted,
                 {{"disk", disk}, {"key", key}});
 }
 
@@ -331,6 +321,15 @@ bool clause_matches(const DiskFilterClause& clause, const nlohmann::json& disk) 
 }
 
 }  // namespace
+
+std::string go_quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
 
 std::int64_t parse_byte_size(const std::string& input) {
     static const std::array<std::pair<const char*, std::int64_t>, 15> kSuffixes{{

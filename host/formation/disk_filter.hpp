@@ -31,6 +31,10 @@ namespace microcloud::host::formation {
 // with upstream's message: "Invalid value: <text>", "Invalid integer: <text>" or "Overflow ...".
 std::int64_t parse_byte_size(const std::string& text);
 
+// `text` in double quotes with `"` and `\` escaped: Go's %q for the plain text upstream's
+// messages carry.
+std::string go_quoted(const std::string& text);
+
 // The disk fields an expression may name, in the order error messages list them.
 const std::vector<std::string>& disk_filter_fields();
 

@@ -24,16 +24,6 @@ namespace {
 constexpr const char* kByIdPrefix = "/dev/disk/by-id/";
 constexpr const char* kByPathPrefix = "/dev/disk/by-path/";
 
-// Go's %q for the plain text these messages carry.
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string text_of(const nlohmann::json& disk, const char* key) {
     const auto it = disk.find(key);
     return it != disk.end() && it->is_string() ? it->get<std::string>() : "";
@@ -160,11 +150,11 @@ Member make_member(const Preseed& p, const std::string& name, const nlohmann::js
         }
     take_explicit(m);
     if (!disks.is_array())
-        throw Error("invalid_disk_facts", "Disk facts of member " + quote(name) + " are not a list of disks",
+        throw Error("invalid_disk_facts", "Disk facts of member " + go_quoted(name) + " are not a list of disks",
                     {{"member", name}, {"disks", disks}});
     for (const auto& disk : disks) {
         if (!disk.is_object())
-            throw Error("invalid_disk_facts", "Disk facts of member " + quote(name) + " hold a non-object entry",
+            throw Error("invalid_disk_facts", "Disk facts of member " + go_quoted(name) + " hold a non-object entry",
                         {{"member", name}, {"disk", disk}});
         if (is_explicit(m, disk)) continue;
         const std::string reason = disk_unusable_reason(disk);
@@ -250,12 +240,12 @@ void check_counts(const std::vector<Filter>& filters, const std::map<std::string
         if (found < f.spec.find_min)
             throw Error("disk_selection_failed",
                         "Failed to find at least " + std::to_string(f.spec.find_min) + " disks for filter " +
-                            quote(f.spec.find),
+                            go_quoted(f.spec.find),
                         details);
         if (f.spec.find_max > 0 && found > f.spec.find_max)
             throw Error(
                 "disk_selection_failed",
-                "Found more than " + std::to_string(f.spec.find_max) + " disks for filter " + quote(f.spec.find),
+                "Found more than " + std::to_string(f.spec.find_max) + " disks for filter " + go_quoted(f.spec.find),
                 details);
     }
 }
