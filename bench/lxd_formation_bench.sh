@@ -7,7 +7,7 @@
 # Usage: bench/lxd_formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 3 5)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
-lab_bench_setup lxd_formation_bench "3 5" "$@"
+lab_bench_setup lxd_bench "3 5" "$@"
 
 # form N MODE: prints "TOTAL_MS LXD_MS" for one formation of N members (MODE lxd or host).
 form() {

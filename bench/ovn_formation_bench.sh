@@ -9,7 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
 source "$(dirname "$0")/../tests/lib/busybox_image.sh"
-lab_bench_setup ovn_formation_bench "3" "$@"
+lab_bench_setup ovn_bench "3" "$@"
 chmod 0711 "$tmp"
 
 # form N MODE: prints "TOTAL_MS OVN_MS PING_MS" for one formation of N members (MODE lxd or ovn).
