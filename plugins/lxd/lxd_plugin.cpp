@@ -139,8 +139,7 @@ Json LxdPlugin::join(sdk::Context& ctx) {
     ovn_connection_before_.reset();
     try {
         // Before the join: a joining LXD starts the cluster's networks as it joins.
-        install_ovn_tls_files(ctx, api);
-        if (!input.value("bootstrap", false)) preset_ovn_connection(ctx, api);
+        prepare_for_ovn(ctx, api, !input.value("bootstrap", false));
         Json result;
         if (input.value("bootstrap", false)) {
             ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
@@ -162,17 +161,6 @@ Json LxdPlugin::join(sdk::Context& ctx) {
     }
 }
 
-void LxdPlugin::preset_ovn_connection(const sdk::Context& ctx, const LxdApi& api) {
-    const Json published = ctx.input().value("published", Json::object());
-    const std::string connection = published.value("ovn", Json::object()).value("northbound_connection", "");
-    if (connection.empty()) return;
-    const Json config = api.get("/1.0").value("config", Json::object());
-    const std::string current = config.value("network.ovn.northbound_connection", "");
-    if (current == connection) return;
-    ovn_connection_before_ = current;
-    api.send("PATCH", "/1.0", Json{{"config", {{"network.ovn.northbound_connection", connection}}}});
-}
-
 void LxdPlugin::undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api) {
     try {
         restore_files(tls_files_);
@@ -186,13 +174,21 @@ void LxdPlugin::undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api) {
     ovn_connection_before_.reset();
 }
 
-void LxdPlugin::install_ovn_tls_files(const sdk::Context& ctx, const LxdApi& api) {
-    const Json published = ctx.input().value("published", Json::object());
-    const auto files = ovn_tls_files(published.value("ovn", Json::object()));
-    if (files.empty() || has_extension(api.get("/1.0"), kOvnSslExtension)) return;
-    ctx.info(std::string("lxd: writing OVN's TLS files for LXD into ") + kOvnTlsDir + " (LXD lacks " +
-             kOvnSslExtension + ")");
-    write_ovn_tls_files(kOvnTlsDir, files, tls_files_);
+void LxdPlugin::prepare_for_ovn(const sdk::Context& ctx, const LxdApi& api, bool joining) {
+    const Json ovn = ctx.input().value("published", Json::object()).value("ovn", Json::object());
+    const auto files = ovn_tls_files(ovn);
+    const std::string connection = ovn.value("northbound_connection", "");
+    if (files.empty() && (!joining || connection.empty())) return;
+    const Json server = api.get("/1.0");
+    if (!files.empty() && !has_extension(server, kOvnSslExtension)) {
+        ctx.info(std::string("lxd: writing OVN's TLS files for LXD into ") + kOvnTlsDir + " (LXD lacks " +
+                 kOvnSslExtension + ")");
+        write_ovn_tls_files(kOvnTlsDir, files, tls_files_);
+    }
+    const std::string current = server.value("config", Json::object()).value("network.ovn.northbound_connection", "");
+    if (!joining || connection.empty() || current == connection) return;
+    ovn_connection_before_ = current;
+    api.send("PATCH", "/1.0", Json{{"config", {{"network.ovn.northbound_connection", connection}}}});
 }
 
 void LxdPlugin::undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member) {

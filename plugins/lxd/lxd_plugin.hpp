@@ -40,13 +40,12 @@ private:
     // After a failed join or bootstrap: leaves LXD's cluster if it got that far and restores the
     // addresses; a failure to do so is logged (the join's own error is the one reported).
     void undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member);
-    // LXD 5.0 (no ovn_ssl_config) reads OVN's TLS files from /etc/ovn: written from what the OVN
-    // provider published, on every member that joins.
-    void install_ovn_tls_files(const sdk::Context& ctx, const LxdApi& api);
-    // A joining LXD 5.0 starts the cluster's OVN networks with its own value of the (cluster-wide)
-    // network.ovn.northbound_connection: set it to the cluster's before the join.
-    void preset_ovn_connection(const sdk::Context& ctx, const LxdApi& api);
-    // Puts back what install_ovn_tls_files and preset_ovn_connection changed; failures are logged.
+    // What LXD needs before it meets the cluster's OVN networks, from what the OVN provider
+    // published: LXD 5.0 (no ovn_ssl_config) reads OVN's TLS files from /etc/ovn, written here;
+    // a `joining` LXD 5.0 starts those networks with its own value of the (cluster-wide)
+    // network.ovn.northbound_connection, set here to the cluster's.
+    void prepare_for_ovn(const sdk::Context& ctx, const LxdApi& api, bool joining);
+    // Puts back what prepare_for_ovn changed; failures are logged.
     void undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api);
 
     Config config_;

@@ -13,6 +13,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <sstream>
 #include <thread>
 
 namespace microcloud::plugins::ovn {
@@ -67,11 +71,18 @@ std::string ovs_db(const OvnConfig& config) {
     return "--db=unix:" + config.ovs_rundir + "/db.sock";
 }
 
-// The SB (or NB) database of the cloud reached over TLS with this member's certificate.
-std::vector<std::string> remote_db_options(const OvnConfig& config, const std::string& remotes) {
+// ovn-sbctl on the cloud's SB databases over TLS with this member's certificate, then `command`.
+std::vector<std::string> sbctl_argv(const OvnConfig& config, const std::vector<Central>& centrals,
+                                    std::initializer_list<std::string> command) {
     const PkiFiles pki = pki_files(config.pki_dir);
-    return {"--db=" + remotes, "--private-key=" + pki.key, "--certificate=" + pki.cert, "--ca-cert=" + pki.ca_cert,
-            "--timeout=" + std::to_string(kQueryTimeout.count())};
+    std::vector<std::string> argv{"ovn-sbctl",
+                                  "--db=" + ssl_remotes(centrals, kSouthboundPort),
+                                  "--private-key=" + pki.key,
+                                  "--certificate=" + pki.cert,
+                                  "--ca-cert=" + pki.ca_cert,
+                                  "--timeout=" + std::to_string(kQueryTimeout.count())};
+    argv.insert(argv.end(), command);
+    return argv;
 }
 
 std::string pidfile(const OvnConfig& config, const std::string& daemon) {
@@ -423,11 +434,8 @@ Json OvnCluster::remove(const sdk::Context& ctx, const std::string& name) {
         }
     }
     if (!centrals.empty()) {
-        std::vector<std::string> argv{"ovn-sbctl"};
-        for (const std::string& option : remote_db_options(config_, ssl_remotes(centrals, kSouthboundPort)))
-            argv.push_back(option);
-        argv.insert(argv.end(), {"--if-exists", "chassis-del", name});
-        must(ctx, config_, argv, "delete the chassis of " + name);
+        must(ctx, config_, sbctl_argv(config_, centrals, {"--if-exists", "chassis-del", name}),
+             "delete the chassis of " + name);
         out["chassis_deleted"] = true;
     }
     write_centrals(config_, centrals);
@@ -447,11 +455,9 @@ Json OvnCluster::status(const sdk::Context& ctx) const {
     out["controller"] = controller.ok() ? sdk::programs::last_line(controller.out) : "not running";
     const std::vector<Central> centrals = read_centrals(config_);
     if (!centrals.empty()) {
-        std::vector<std::string> argv{"ovn-sbctl"};
-        for (const std::string& option : remote_db_options(config_, ssl_remotes(centrals, kSouthboundPort)))
-            argv.push_back(option);
-        argv.insert(argv.end(), {"--no-leader-only", "--bare", "--columns=name", "list", "Chassis"});
-        const sdk::CommandResult listed = run(ctx, config_, argv, kQueryTimeout);
+        const sdk::CommandResult listed = run(
+            ctx, config_, sbctl_argv(config_, centrals, {"--no-leader-only", "--bare", "--columns=name", "list", "Chassis"}),
+            kQueryTimeout);
         Json chassis = Json::array();
         std::istringstream in(listed.out);
         for (std::string line; std::getline(in, line);)

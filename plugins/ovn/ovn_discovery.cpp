@@ -19,6 +19,20 @@ const ProgramProbe* find_probe(const std::vector<ProgramProbe>& probes, std::str
     return nullptr;
 }
 
+// Runs an ovs-vsctl query on this member's database; why it could not start goes to `start_error`.
+std::optional<sdk::CommandResult> query_ovs(const OvnConfig& config, const CommandRunner& run,
+                                            const std::vector<std::string>& argv, std::string& start_error) {
+    sdk::CommandOptions options;
+    options.timeout = kQueryTimeout;
+    options.env = {{"OVS_RUNDIR", config.ovs_rundir}};
+    try {
+        return run(argv, options);
+    } catch (const std::exception& e) {
+        start_error = e.what();
+        return std::nullopt;
+    }
+}
+
 DatabaseProbe probe_database(const OvnConfig& config, const std::vector<ProgramProbe>& programs,
                              const CommandRunner& run) {
     DatabaseProbe db;
@@ -26,14 +40,7 @@ DatabaseProbe probe_database(const OvnConfig& config, const std::vector<ProgramP
     db.socket_exists = is_socket(db.socket);
     const ProgramProbe* vsctl = find_probe(programs, "ovs-vsctl");
     if (!db.socket_exists || vsctl == nullptr || vsctl->path.empty()) return db;
-    sdk::CommandOptions options;
-    options.timeout = kQueryTimeout;
-    options.env = {{"OVS_RUNDIR", config.ovs_rundir}};
-    try {
-        db.run = run(open_vswitch_query_argv(vsctl->path, db.socket), options);
-    } catch (const std::exception& e) {
-        db.start_error = e.what();
-    }
+    db.run = query_ovs(config, run, open_vswitch_query_argv(vsctl->path, db.socket), db.start_error);
     return db;
 }
 
@@ -44,14 +51,7 @@ BridgeProbe probe_bridges(const OvnConfig& config, const std::vector<ProgramProb
     BridgeProbe bridges;
     const ProgramProbe* vsctl = find_probe(programs, "ovs-vsctl");
     if (!db.run || !db.run->ok() || vsctl == nullptr || vsctl->path.empty()) return bridges;
-    sdk::CommandOptions options;
-    options.timeout = kQueryTimeout;
-    options.env = {{"OVS_RUNDIR", config.ovs_rundir}};
-    try {
-        bridges.run = run(bridge_query_argv(vsctl->path, db.socket), options);
-    } catch (const std::exception& e) {
-        bridges.start_error = e.what();
-    }
+    bridges.run = query_ovs(config, run, bridge_query_argv(vsctl->path, db.socket), bridges.start_error);
     return bridges;
 }
 
