@@ -8,7 +8,8 @@
 namespace microcloud::plugins::ceph {
 namespace {
 
-constexpr std::array<std::string_view, 3> kAcceptedKeys = {"conf_dir", "cluster", "data_dir"};
+constexpr std::array<std::string_view, 7> kAcceptedKeys = {
+    "conf_dir", "cluster", "data_dir", "run_dir", "log_dir", "service_manager", "mon_data_avail_warn"};
 
 std::string accepted_keys_text() {
     std::string text;
@@ -57,13 +58,39 @@ CephConfig parse_ceph_config(const sdk::Json& config) {
     CephConfig out;
     out.conf_dir = directory_setting(config, "conf_dir", defaults.conf_dir);
     out.data_dir = directory_setting(config, "data_dir", defaults.data_dir);
+    out.run_dir = directory_setting(config, "run_dir", defaults.run_dir);
+    out.log_dir = directory_setting(config, "log_dir", defaults.log_dir);
     out.cluster = string_setting(config, "cluster", defaults.cluster);
+    const std::string manager = string_setting(config, "service_manager", "auto");
+    if (manager == "auto")
+        out.service_manager = ServiceManager::automatic;
+    else if (manager == "systemd")
+        out.service_manager = ServiceManager::systemd;
+    else if (manager == "direct")
+        out.service_manager = ServiceManager::direct;
+    else
+        reject("service_manager", "must be \"auto\", \"systemd\" or \"direct\", got \"" + manager + "\"");
+    if (config.contains("mon_data_avail_warn")) {
+        const auto& value = config.at("mon_data_avail_warn");
+        if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 100)
+            reject("mon_data_avail_warn", "must be a whole percentage from 1 to 100, got " + value.dump());
+        out.mon_data_avail_warn = value.get<int>();
+    }
     if (!valid_cluster_name(out.cluster))
         reject("cluster",
                "must be a name of letters, digits, '-', '_' or '.' (up to 64, not starting with "
                "'-' or '.'), got \"" +
                    out.cluster + "\"");
     return out;
+}
+
+std::string to_string(ServiceManager manager) {
+    switch (manager) {
+        case ServiceManager::systemd: return "systemd";
+        case ServiceManager::direct: return "direct";
+        case ServiceManager::automatic: break;
+    }
+    return "auto";
 }
 
 }  // namespace microcloud::plugins::ceph

@@ -38,8 +38,15 @@ CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run
     CephObservations observed;
     observed.config = config;
     const auto dirs = program_search_dirs(path_env);
-    for (const auto& spec : kCephPrograms)
-        observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
+    for (const auto& spec : kCephPrograms) {
+        if (spec.ask_version) {
+            observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
+            continue;
+        }
+        ProgramProbe probe{spec.name, spec.package, {}, std::nullopt, {}};
+        if (auto found = find_program(spec.name, dirs)) probe.path = found->string();
+        observed.programs.push_back(std::move(probe));
+    }
     observed.files = read_cluster_files(config);
     observed.status = probe_status(observed, run);
     return observed;

@@ -5,13 +5,21 @@ namespace microcloud::plugins::ceph {
 
 struct ProgramSpec {
     const char* name;
-    const char* package;  // Debian package that ships it
+    const char* package;       // Debian package that ships it
+    bool ask_version = true;   // run `--version` (not for the Python `ceph` client: too slow for discovery)
+    bool required = true;      // Ceph cannot take part without it (else: only CephFS needs it)
 };
 
 // In the order they are probed and reported; the first that reports a version gives Ceph's.
 inline constexpr ProgramSpec kCephPrograms[] = {
-    {"ceph", "ceph-common"},  {"ceph-mon", "ceph-mon"},         {"ceph-mgr", "ceph-mgr"},
-    {"ceph-osd", "ceph-osd"}, {"ceph-authtool", "ceph-common"}, {"monmaptool", "ceph-base"},
+    {"ceph-mon", "ceph-mon"},
+    {"ceph", "ceph-common", false},
+    {"ceph-mgr", "ceph-mgr"},
+    {"ceph-osd", "ceph-osd"},
+    {"ceph-authtool", "ceph-common"},
+    {"monmaptool", "ceph-base"},
+    {"rbd", "ceph-common", false},
+    {"ceph-mds", "ceph-mds", true, false},
 };
 
 // Oldest supported release (as in manifest.json "supports"): 16.2 Pacific.

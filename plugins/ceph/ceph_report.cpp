@@ -20,12 +20,18 @@ Json optional_text(const std::string& text) {
 }
 
 // The program's entry in "programs", noting problems in `findings`; sets `version` when parsed.
-Json program_fact(const ProgramProbe& probe, std::optional<CephVersion>& version, Findings& findings) {
+Json program_fact(const ProgramProbe& probe, bool required, std::optional<CephVersion>& version,
+                  Findings& findings) {
     Json fact = {{"installed", !probe.path.empty()},
                  {"path", optional_text(probe.path)},
                  {"package", probe.package},
                  {"version", nullptr}};
     if (probe.path.empty()) {
+        if (!required) {
+            findings.warnings.push_back(probe.name + " is not installed (Debian package " + probe.package +
+                                        "): CephFS cannot be served from this member.");
+            return fact;
+        }
         findings.reasons.push_back(probe.name +
                                    " is not installed: it is in neither PATH nor the standard sbin/bin "
                                    "directories (Debian package " +
@@ -33,7 +39,9 @@ Json program_fact(const ProgramProbe& probe, std::optional<CephVersion>& version
         return fact;
     }
     std::string problem;
-    if (!probe.run) {
+    if (!probe.run && probe.start_error.empty()) {
+        return fact;  // found; its version is not asked (see ceph_programs.hpp)
+    } else if (!probe.run) {
         problem = "could not be started: " + probe.start_error;
     } else if (!probe.run->ok()) {
         problem = failure_text(*probe.run);
@@ -155,7 +163,10 @@ Json ceph_report(const CephObservations& observed) {
     std::vector<std::pair<std::string, CephVersion>> versions;
     for (const auto& probe : observed.programs) {
         std::optional<CephVersion> version;
-        programs[probe.name] = program_fact(probe, version, findings);
+        bool required = true;
+        for (const auto& spec : kCephPrograms)
+            if (probe.name == spec.name) required = spec.required;
+        programs[probe.name] = program_fact(probe, required, version, findings);
         if (version) versions.emplace_back(probe.name, *version);
     }
     Json release = release_fact(versions, findings);

@@ -9,14 +9,14 @@ namespace ceph = microcloud::plugins::ceph;
 using microcloud::testing::TempDir;
 
 TEST(CephClusterFiles, DefaultKeyringCandidatesFollowCephsOrder) {
-    ceph::CephConfig config{"/lab/etc", "lab", "/lab/data"};
+    ceph::CephConfig config{.conf_dir = "/lab/etc", .cluster = "lab", .data_dir = "/lab/data"};
     EXPECT_EQ(ceph::keyring_candidates(config, std::nullopt),
               (std::vector<std::string>{"/lab/etc/lab.client.admin.keyring", "/lab/etc/lab.keyring", "/lab/etc/keyring",
                                         "/lab/etc/keyring.bin"}));
 }
 
 TEST(CephClusterFiles, ConfiguredKeyringIsExpanded) {
-    ceph::CephConfig config{"/etc/ceph", "ceph", "/var/lib/ceph"};
+    ceph::CephConfig config{.conf_dir = "/etc/ceph", .cluster = "ceph", .data_dir = "/var/lib/ceph"};
     auto conf = ceph::parse_ceph_conf("[global]\nkeyring = /k/$cluster.$name.keyring, /k/other\n");
     EXPECT_EQ(ceph::keyring_candidates(config, conf),
               (std::vector<std::string>{"/k/ceph.client.admin.keyring", "/k/other"}));
@@ -41,7 +41,7 @@ TEST(CephClusterFiles, MonitorAddressesFallBackToMonSections) {
 
 TEST(CephClusterFiles, NothingThere) {
     TempDir tmp;
-    ceph::CephConfig config{(tmp.path() / "etc").string(), "ceph", (tmp.path() / "data").string()};
+    ceph::CephConfig config{.conf_dir = (tmp.path() / "etc").string(), .cluster = "ceph", .data_dir = (tmp.path() / "data").string()};
     auto files = ceph::read_cluster_files(config);
     EXPECT_EQ(files.conf_path, (tmp.path() / "etc/ceph.conf").string());
     EXPECT_FALSE(files.conf_exists);
@@ -61,7 +61,7 @@ TEST(CephClusterFiles, AnExistingCluster) {
     tmp.mkdir("data/osd/lab-1");
     tmp.mkdir("data/osd/ceph-9");
     tmp.write("data/osd/lab-7", "not a directory");
-    ceph::CephConfig config{(tmp.path() / "etc").string(), "lab", (tmp.path() / "data").string()};
+    ceph::CephConfig config{.conf_dir = (tmp.path() / "etc").string(), .cluster = "lab", .data_dir = (tmp.path() / "data").string()};
     auto files = ceph::read_cluster_files(config);
     ASSERT_TRUE(files.conf_exists);
     ASSERT_TRUE(files.conf);
@@ -75,7 +75,7 @@ TEST(CephClusterFiles, AnExistingCluster) {
 TEST(CephClusterFiles, EmptyConfigIsReadable) {
     TempDir tmp;
     tmp.write("etc/ceph.conf", "");
-    auto files = ceph::read_cluster_files({(tmp.path() / "etc").string(), "ceph", (tmp.path() / "data").string()});
+    auto files = ceph::read_cluster_files({.conf_dir = (tmp.path() / "etc").string(), .cluster = "ceph", .data_dir = (tmp.path() / "data").string()});
     EXPECT_TRUE(files.conf_exists);
     EXPECT_TRUE(files.conf);
     EXPECT_EQ(files.conf_read_error, "");

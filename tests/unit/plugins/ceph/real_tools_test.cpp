@@ -48,7 +48,7 @@ TEST(CephRealTools, VersionOutputOfInstalledProgramsParses) {
 
 TEST(CephRealTools, DiscoveryWithoutACluster) {
     TempDir tmp;
-    ceph::CephConfig config{(tmp.path() / "etc").string(), "ceph", (tmp.path() / "data").string()};
+    ceph::CephConfig config{.conf_dir = (tmp.path() / "etc").string(), .cluster = "ceph", .data_dir = (tmp.path() / "data").string()};
     Json report = ceph::ceph_report(ceph::observe_ceph(config, run_process, path_env()));
     bool all_installed = true;
     for (const auto& spec : ceph::kCephPrograms) all_installed = all_installed && installed(spec.name).has_value();
@@ -63,7 +63,7 @@ TEST(CephRealTools, UnreachableClusterIsReportedNotThrown) {
     if (!running_as_root() || !installed("unshare")) GTEST_SKIP() << "needs root and unshare for a network namespace";
     TempDir tmp;
     tmp.write("etc/lab.conf", "[global]\n\tfsid = 11111111-2222-3333-4444-555555555555\n\tmon_host = 127.0.0.1:6789\n");
-    ceph::CephConfig config{(tmp.path() / "etc").string(), "lab", (tmp.path() / "data").string()};
+    ceph::CephConfig config{.conf_dir = (tmp.path() / "etc").string(), .cluster = "lab", .data_dir = (tmp.path() / "data").string()};
     // Every command runs inside a new, empty network namespace.
     ceph::CommandRunner isolated = [](const std::vector<std::string>& argv, const CommandOptions& options) {
         std::vector<std::string> wrapped = {"unshare", "-n"};
