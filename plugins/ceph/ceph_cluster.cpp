@@ -215,9 +215,8 @@ private:
         const std::string ip = public_address(public_network_);
         const bool run_mon = token.value("run_mon", false);
         std::vector<std::string> mons = token.value("mon_hosts", std::vector<std::string>{});
-        if (run_mon && std::find(mons.begin(), mons.end(), ip) == mons.end()) mons.push_back(ip);
         ctx_.progress("ceph: joining the cluster " + marker.fsid, 0, 0);
-        write_conf(marker.fsid, mons);
+        write_conf(marker.fsid, mons);  // the running monitors; this member's own once it is in the quorum
         const Layout& l = ops_.layout();
         write(l.admin_keyring, token.value("admin_keyring", ""));
         write(l.bootstrap_osd_keyring, token.value("bootstrap_osd_keyring", ""));
@@ -244,6 +243,8 @@ private:
                 return std::find(names.begin(), names.end(), Json(name_)) != names.end();
             },
             kQuorumTimeout, "monitor " + name_ + " joins the quorum");
+        if (std::find(mons.begin(), mons.end(), ip) == mons.end()) mons.push_back(ip);
+        write_conf(marker.fsid, mons);
     }
 
     void start_mgr_and_mds(Marker& marker) {

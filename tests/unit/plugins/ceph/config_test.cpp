@@ -51,3 +51,25 @@ TEST(CephConfig, RejectsBadValues) {
     EXPECT_NE(error_message({{"conf_dir", "etc/ceph"}}).find("absolute"), std::string::npos);
     EXPECT_NE(error_message(Json("ceph")).find("must be an object"), std::string::npos);
 }
+
+TEST(CephConfig, DaemonSettings) {
+    auto config = ceph::parse_ceph_config(
+        {{"run_dir", "/lab/m1/run"}, {"log_dir", "/lab/m1/log"}, {"service_manager", "direct"}, {"mon_data_avail_warn", 5}});
+    EXPECT_EQ(config.run_dir, "/lab/m1/run");
+    EXPECT_EQ(config.log_dir, "/lab/m1/log");
+    EXPECT_EQ(config.service_manager, ceph::ServiceManager::direct);
+    EXPECT_EQ(config.mon_data_avail_warn, 5);
+    const auto defaults = ceph::parse_ceph_config(Json::object());
+    EXPECT_EQ(defaults.run_dir, "/var/run/ceph");
+    EXPECT_EQ(defaults.service_manager, ceph::ServiceManager::automatic);
+    EXPECT_FALSE(defaults.mon_data_avail_warn.has_value());
+    EXPECT_EQ(ceph::to_string(ceph::parse_ceph_config({{"service_manager", "systemd"}}).service_manager), "systemd");
+}
+
+TEST(CephConfig, BadDaemonSettingsNameTheKeyAndWhatIsAccepted) {
+    EXPECT_NE(error_message({{"service_manager", "runit"}}).find("\"auto\", \"systemd\" or \"direct\", got \"runit\""),
+              std::string::npos);
+    EXPECT_NE(error_message({{"mon_data_avail_warn", 0}}).find("from 1 to 100, got 0"), std::string::npos);
+    EXPECT_NE(error_message({{"mon_data_avail_warn", "5"}}).find("mon_data_avail_warn"), std::string::npos);
+    EXPECT_NE(error_message({{"run_dir", "relative"}}).find("absolute"), std::string::npos);
+}
