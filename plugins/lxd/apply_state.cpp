@@ -12,6 +12,10 @@ std::string collection(const Entity& entity) {
     return entity.kind == "storage-pool" ? "/1.0/storage-pools" : "/1.0/networks";
 }
 
+std::string path_of(const Entity& entity) {
+    return collection(entity) + "/" + entity.name;
+}
+
 Json request_body(const Entity& entity, const Json& config) {
     Json body{{"name", entity.name}, {"config", config}};
     body[entity.kind == "storage-pool" ? "driver" : "type"] = entity.type;
@@ -20,9 +24,8 @@ Json request_body(const Entity& entity, const Json& config) {
 
 // "Created" when the entity exists cluster-wide, "Pending"/"Errored" when half made, "" when absent.
 std::string status_of(const LxdApi& api, const Entity& entity) {
-    const std::string path = collection(entity) + "/" + entity.name;
-    if (!api.exists(path)) return "";
-    return api.get(path).value("status", "Created");
+    if (!api.exists(path_of(entity))) return "";
+    return api.get(path_of(entity)).value("status", "Created");
 }
 
 // LXD's own answer (not the request) says the member's part exists.
@@ -30,6 +33,11 @@ bool defined_already(const Error& e) {
     if (e.code() != "lxd_error" || !e.details().is_object()) return false;
     const std::string said = e.details().value("error", "");
     return said.find("already defined") != std::string::npos || said.find("already exists") != std::string::npos;
+}
+
+// The keys LXD's create would have overwritten (Entity::after_create).
+void set_after_create(const LxdApi& api, const Entity& entity) {
+    if (!entity.after_create.empty()) api.send("PATCH", path_of(entity), Json{{"config", entity.after_create}});
 }
 
 void create(const LxdApi& api, const Entity& entity) {
@@ -43,6 +51,7 @@ void create(const LxdApi& api, const Entity& entity) {
             }
         }
     api.send("POST", collection(entity), request_body(entity, entity.config));
+    set_after_create(api, entity);
 }
 
 void put_profile_devices(const LxdApi& api, const Json& profile, const Json& devices) {
@@ -70,9 +79,12 @@ Json undo_changes(const LxdApi& api, const AppliedChanges& changes) {
             return true;
         });
     for (auto it = changes.created.rbegin(); it != changes.created.rend(); ++it)
-        step(it->kind + " " + it->name, [&api, path = collection(*it) + "/" + it->name] {
-            if (!api.exists(path)) return false;
-            api.send("DELETE", path);
+        step(it->kind + " " + it->name, [&api, &entity = *it] {
+            if (!api.exists(path_of(entity))) return false;
+            // `remote` must not take the Ceph pool with it (a pending pool has nothing to take).
+            if (!entity.after_create.empty() && api.get(path_of(entity)).value("status", "Created") == "Created")
+                set_after_create(api, entity);
+            api.send("DELETE", path_of(entity));
             return true;
         });
     if (!changes.server_config_before.empty())

@@ -1,6 +1,6 @@
 // plugins/lxd/apply_state.hpp - creates what desired_state asks for in the LXD cluster: pools and
-// networks in two phases (each member with `target`, then cluster-wide), server keys, the default
-// profile's devices. Idempotent: what exists already is left as it is.
+// networks in two phases (each member with `target`, then cluster-wide, then their after_create
+// keys), server keys, the default profile's devices. Idempotent: what exists already is left as it is.
 #pragma once
 
 #include "desired_state.hpp"
@@ -27,7 +27,8 @@ sdk::Json apply_state(const LxdApi& api, const DesiredState& state, bool replace
                       const std::function<void(const std::string&)>& say);
 
 /// Takes back what `changes` records, each step whatever the others did: the profile's devices as
-/// they were, the created pools and networks deleted in reverse order (already gone: fine), the
+/// they were, the created pools and networks deleted in reverse order (their after_create keys set
+/// again first, so that `remote` leaves the Ceph pool alone; already gone: fine), the
 /// server keys as they were. Returns {"undone": [labels], "failed": ["label: why"]}.
 sdk::Json undo_changes(const LxdApi& api, const AppliedChanges& changes);
 

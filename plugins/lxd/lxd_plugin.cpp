@@ -5,8 +5,11 @@
 #include "desired_state.hpp"
 #include "discovery_report.hpp"
 #include "inventory.hpp"
+#include "kernel_modules.hpp"
+#include "local_disk_wipe.hpp"
 #include "lxd_api.hpp"
 #include "member_resources.hpp"
+#include "plan_input.hpp"
 #include "plan_rules.hpp"
 #include "program_probe.hpp"
 #include "server_summary.hpp"
@@ -80,6 +83,18 @@ std::string address_of(const Json& input, const std::string& member) {
     return it->get<std::string>();
 }
 
+// What the plan's pools depend on in this LXD: its storage drivers and API extensions (GET /1.0
+// `server`), and the pools that exist (name -> driver).
+LxdFacts facts_of(const Json& server, const Json& pools) {
+    LxdFacts facts;
+    for (const Json& driver : summarize_server(server).value("storage_drivers", Json::array()))
+        facts.drivers.push_back(driver.value("name", ""));
+    facts.ovn_ssl_config = has_extension(server, kOvnSslExtension);
+    facts.source_wipe = has_extension(server, kSourceWipeExtension);
+    facts.pools = pools;
+    return facts;
+}
+
 }  // namespace
 
 LxdPlugin::LxdPlugin(const Json& config, SystemView system)
@@ -101,6 +116,7 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
         }
     }
     Json report = build_report(seen);
+    report["kernel"] = kernel_report(system_);
     try {
         report.update(member_resources(ctx.member_facts()));
     } catch (const sdk::Error& e) {
@@ -138,6 +154,8 @@ Json LxdPlugin::join(sdk::Context& ctx) {
     tls_files_ = ReplacedFiles{};
     ovn_connection_before_.reset();
     try {
+        // Before the join: a joiner's LXD uses its disk as it joins a cluster with a `local` pool.
+        wipe_local_disk_if_asked(ctx, api, member);
         // Before the join: a joining LXD starts the cluster's networks as it joins.
         prepare_for_ovn(ctx, api, !input.value("bootstrap", false));
         Json result;
@@ -149,7 +167,11 @@ Json LxdPlugin::join(sdk::Context& ctx) {
             // The certificate the first member handed over must be the one its token names.
             token["certificate_fingerprint"] = certificate_fingerprint(ctx, token.value("certificate", ""));
             ctx.info("lxd: joining " + member + " to LXD's cluster at " + lxd_address(ip));
-            join_cluster(api, member, ip, token, member_config_for(input, member, token), prior_);
+            // Of this LXD's facts, member_config needs only whether it takes source.wipe.
+            LxdFacts facts;
+            if (local_disk(input, member).value("wipe", false))
+                facts = facts_of(api.get("/1.0"), token.value("pools", Json::object()));
+            join_cluster(api, member, ip, token, member_config_for(input, member, token, facts), prior_);
             result = Json{{"joined", member}};
         }
         return result;
@@ -159,6 +181,36 @@ Json LxdPlugin::join(sdk::Context& ctx) {
         undo_ovn_settings(ctx, api);
         throw;
     }
+}
+
+void LxdPlugin::wipe_local_disk_if_asked(const sdk::Context& ctx, const LxdApi& api, const std::string& member) {
+    const Json& input = ctx.input();
+    const Json disk = local_disk(input, member);
+    if (disk.empty() || !disk.value("wipe", false)) return;  // no LXD request when the plan asks no wipe
+    const Json server = api.get("/1.0");
+    const Json env = server.value("environment", Json::object());
+    const bool member_already = env.value("server_clustered", false) && env.value("server_name", "") == member;
+    const bool bootstrap = input.value("bootstrap", false);
+    // The pools configure (bootstrap) or the cluster (joiner) will have, as configure will see them.
+    const Json pools = bootstrap || member_already
+                           ? pool_drivers(api)
+                           : input.value("token", Json::object()).value("pools", Json::object());
+    const LxdFacts facts = facts_of(server, pools);
+    // The driver configure will choose; without discovery reports, this member's kernel stands in.
+    Json plan = input;
+    if (!plan["discovery"].is_object()) plan["discovery"] = Json::object();
+    if (!plan["discovery"][member].is_object()) plan["discovery"][member] = Json::object();
+    if (!plan["discovery"][member].contains("kernel")) plan["discovery"][member]["kernel"] = kernel_report(system_);
+    const std::string driver = local_driver(plan, facts);
+    const auto path = disk_to_wipe(plan, member, driver, facts);
+    if (!path) return;
+    if (member_already && pools.contains("local")) {
+        ctx.info("lxd: " + *path + " on " + member + " serves LXD's pool \"local\" already: not wiped again");
+        return;
+    }
+    ctx.info("lxd: wiping " + *path + " on " + member + " for pool \"local\" (" + driver + "): LXD here lacks " +
+             kSourceWipeExtension);
+    wipe_local_disk(ctx, member, *path);
 }
 
 void LxdPlugin::undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api) {
@@ -209,15 +261,15 @@ Json LxdPlugin::issue_token(sdk::Context& ctx) {
 Json LxdPlugin::configure(sdk::Context& ctx) {
     const LxdApi api(ctx, socket());
     const Json server = api.get("/1.0");
-    LxdFacts facts;
-    for (const Json& driver : summarize_server(server).value("storage_drivers", Json::array()))
-        facts.drivers.push_back(driver.value("name", ""));
-    facts.ovn_ssl_config = has_extension(server, kOvnSslExtension);
-    facts.pools = pool_drivers(api);
+    const LxdFacts facts = facts_of(server, pool_drivers(api));
     const DesiredState state = desired_state(ctx.input(), facts);
+    // What the plan leaves out is said before anything is made, and kept in the answer.
+    for (const std::string& note : state.notes) ctx.warn("lxd: " + note);
     applied_ = AppliedChanges{};
-    return apply_state(api, state, ctx.input().value("bootstrap", false), applied_,
-                       [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
+    Json report = apply_state(api, state, ctx.input().value("bootstrap", false), applied_,
+                              [&ctx](const std::string& line) { ctx.info("lxd: " + line); });
+    report["notes"] = state.notes;
+    return report;
 }
 
 Json LxdPlugin::teardown(sdk::Context& ctx) {

@@ -19,17 +19,20 @@ public:
     /// `config` is the daemon configuration's plugins.lxd section; `system` is replaced in tests.
     explicit LxdPlugin(const sdk::Json& config, SystemView system = SystemView::real());
 
-    /// Reports whether LXD is installed and running here, its version, features, pools and networks.
+    /// Reports whether LXD is installed and running here, its version, features, pools and networks,
+    /// and what the kernel offers its storage drivers ("kernel": {"rbd", "ceph", "device_mapper"}).
     sdk::Json discover(sdk::Context& ctx) override;
     /// The plan's problems (plan_rules.hpp).
     sdk::Json validate(sdk::Context& ctx) override;
-    /// Bootstraps LXD's cluster on the first member, or joins this member with its token.
+    /// Bootstraps LXD's cluster on the first member, or joins this member with its token; wipes
+    /// this member's local disk first when the plan says so and LXD cannot.
     sdk::Json join(sdk::Context& ctx) override;
     /// {"remove": NAME, "force"}: removes NAME from LXD's cluster; otherwise undoes this member's join.
     sdk::Json teardown(sdk::Context& ctx) override;
     /// A join token for input "name", with the cluster certificate and existing pools/networks.
     sdk::Json issue_token(sdk::Context& ctx);
-    /// Pools, networks and the default profile (desired_state.hpp), created idempotently.
+    /// Pools, networks and the default profile (desired_state.hpp), created idempotently; the
+    /// answer's "notes" say what was left out and why (also logged as warnings).
     sdk::Json configure(sdk::Context& ctx);
 
 private:
@@ -40,6 +43,10 @@ private:
     // After a failed join or bootstrap: leaves LXD's cluster if it got that far and restores the
     // addresses; a failure to do so is logged (the join's own error is the one reported).
     void undo_join(const sdk::Context& ctx, const LxdApi& api, const std::string& member);
+    // When the plan says wipe for this member's local disk, the `local` pool will use it and this
+    // LXD cannot wipe it (LXD 5.0: no storage_pool_source_wipe): wipes it (local_disk_wipe.hpp),
+    // unless LXD's pool `local` holds it already (a re-run).
+    void wipe_local_disk_if_asked(const sdk::Context& ctx, const LxdApi& api, const std::string& member);
     // What LXD needs before it meets the cluster's OVN networks, from what the OVN provider
     // published: LXD 5.0 (no ovn_ssl_config) reads OVN's TLS files from /etc/ovn, written here;
     // a `joining` LXD 5.0 starts those networks with its own value of the (cluster-wide)

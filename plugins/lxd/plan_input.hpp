@@ -11,7 +11,9 @@ namespace microcloud::plugins::lxd {
 /// The preseed's systems[] entry named `member` (an empty object when there is none).
 sdk::Json system_of(const sdk::Json& input, const std::string& member);
 
-/// systems[member].storage.local ({"path", "wipe"?}), or an empty object when it names no disk.
+/// The local disk of `member` ({"path", "wipe"?, "source"?}): the host's choice in
+/// input["disks"][member]["local"] when it names a path, else the preseed's
+/// systems[member].storage.local; an empty object when neither names a disk.
 sdk::Json local_disk(const sdk::Json& input, const std::string& member);
 
 }  // namespace microcloud::plugins::lxd

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace microcloud::plugins::lxd {
@@ -17,6 +19,14 @@ SystemView SystemView::real() {
     view.exists = [](const std::string& path) {
         std::error_code ec;
         return std::filesystem::exists(path, ec);
+    };
+    view.read = [](const std::string& path) -> std::optional<std::string> {
+        std::ifstream file(path, std::ios::binary);
+        if (!file) return std::nullopt;
+        std::ostringstream text;
+        text << file.rdbuf();
+        if (file.bad()) return std::nullopt;
+        return text.str();
     };
     return view;
 }

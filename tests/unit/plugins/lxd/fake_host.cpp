@@ -16,8 +16,9 @@ FakeHost::FakeHost() {
     api_.cancelled = [](mc_call*) -> int32_t { return 0; };
     api_.run_command = &FakeHost::run_command;
     api_.http_request = &FakeHost::http_request;
-    api_.member_facts = [](mc_call*, mc_write_fn out, void* ctx) -> mc_status {
-        out(ctx, "{}", 2);
+    api_.member_facts = [](mc_call* call, mc_write_fn out, void* ctx) -> mc_status {
+        const std::string& facts = of(call).member_facts_;
+        out(ctx, facts.data(), facts.size());
         return MC_STATUS_OK;
     };
     call_.struct_size = sizeof(mc_call);

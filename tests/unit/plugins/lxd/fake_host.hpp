@@ -27,6 +27,8 @@ public:
                         const std::string& body);
     /// The request the next contexts carry (default: an empty object).
     void set_input(const sdk::Json& input);
+    /// What the member_facts service answers (default: an empty object).
+    void set_member_facts(const sdk::Json& facts) { member_facts_ = facts.dump(); }
 
     /// A Context for one hook call with the request set by set_input.
     sdk::Context context();
@@ -45,6 +47,7 @@ private:
     mc_host_api api_{};
     mc_call call_{};
     std::string input_ = "{}";
+    std::string member_facts_ = "{}";
     std::map<std::string, sdk::Json> command_answers_;
     std::map<std::string, sdk::Json> http_answers_;
 };

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace microcloud::plugins::lxd {
 namespace {
@@ -54,6 +56,8 @@ TEST(LxdPlugin, DiscoversARunningLxdThroughLxdDir) {
     EXPECT_EQ(r.at("networks")[0].at("name"), "lxdbr0");
     EXPECT_EQ(r.at("reasons"), Json::array());
     EXPECT_EQ(host.commands, std::vector<std::string>{"lxd --version"});
+    // Nothing readable and no /sys/module entries in this fake system.
+    EXPECT_EQ(r.at("kernel"), (Json{{"rbd", false}, {"ceph", false}, {"device_mapper", false}}));
 }
 
 TEST(LxdPlugin, ConfiguredSocketBeatsLxdDir) {
@@ -186,6 +190,127 @@ TEST(LxdPlugin, ValidateNeedsNoLxdAndFindsNoProblemInAnEmptyPlan) {
     LxdPlugin plugin(Json::object(), system_with({}, {}));
     auto ctx = host.context();
     EXPECT_EQ(plugin.validate(ctx), Json::array());
+}
+
+TEST(LxdPlugin, ConfigureSaysWhatItLeavesOutAndKeepsTheCephPoolOnRollback) {
+    test::FakeHost host;
+    host.answer_http(socket, "/1.0", 200, test::read_data("get_1.0.json"));
+    host.answer_http(socket, "/1.0/storage-pools?recursion=1", 200, sync_with(Json::array()));
+    const std::string not_found =
+        R"({"type":"error","error":"Storage pool not found","error_code":404,"metadata":null})";
+    host.answer_http(socket, "/1.0/storage-pools/local", 404, not_found);
+    host.answer_http(socket, "/1.0/storage-pools/remote", 404, not_found);
+    for (const char* path : {"/1.0/storage-pools?target=m1", "/1.0/storage-pools"})
+        host.answer_request(socket, "POST", path, 200, ok_sync);
+    host.answer_request(socket, "PATCH", "/1.0/storage-pools/remote", 200, ok_sync);
+    host.answer_http(
+        socket, "/1.0/profiles/default", 200,
+        sync_with({{"config", Json::object()}, {"description", "Default LXD profile"}, {"devices", Json::object()}}));
+    host.answer_request(socket, "PUT", "/1.0/profiles/default", 200, ok_sync);
+    // The lab: Ceph published a pool and a file system; the kernel has neither rbd nor ceph.
+    host.set_input({{"member", {{"name", "m1"}}},
+                    {"members", {"m1"}},
+                    {"bootstrap", true},
+                    {"config", Json::object()},
+                    {"preseed", {{"systems", Json::array({{{"name", "m1"}}})}}},
+                    {"discovery", {{"m1", {{"kernel", {{"rbd", false}, {"ceph", false}, {"device_mapper", false}}}}}}},
+                    {"published",
+                     {{"ceph", {{"cluster_name", "ceph"}, {"user", "admin"}}},
+                      {"ceph.configure", {{"pool", "lxd_remote"}, {"cephfs", "lxd_cephfs"}}}}}});
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    const Json report = plugin.configure(ctx);
+    EXPECT_EQ(report.at("created"), Json::array({"storage-pool local (dir)", "storage-pool remote (ceph)"}));
+    EXPECT_EQ(report.at("profile_devices").at("root").at("pool"), "local");
+    EXPECT_EQ(
+        report.at("notes"),
+        Json::array({"root disk stays on pool \"local\": the kernel of m1 cannot map RBD images (no rbd module)",
+                     "pool \"remote-fs\" not created: the kernel of m1 has no ceph filesystem (no ceph module)"}));
+    EXPECT_EQ(calls(host),
+              (std::vector<std::string>{
+                  "GET /1.0", "GET /1.0/storage-pools?recursion=1", "GET /1.0/storage-pools/local",
+                  "POST /1.0/storage-pools?target=m1", "POST /1.0/storage-pools", "GET /1.0/storage-pools/remote",
+                  "POST /1.0/storage-pools?target=m1", "POST /1.0/storage-pools", "PATCH /1.0/storage-pools/remote",
+                  "GET /1.0/profiles/default", "PUT /1.0/profiles/default"}));
+
+    // The rollback marks `remote` as not owning its Ceph pool again before deleting it.
+    host.requests.clear();
+    for (const char* name : {"local", "remote"}) {
+        host.answer_http(socket, std::string("/1.0/storage-pools/") + name, 200,
+                         sync_with({{"name", name}, {"status", "Created"}}));
+        host.answer_request(socket, "DELETE", std::string("/1.0/storage-pools/") + name, 200, ok_sync);
+    }
+    host.set_input({{"member", {{"name", "m1"}}}, {"mode", "rollback"}, {"force", true}});
+    auto rollback = host.context();
+    const Json undone = plugin.teardown(rollback);
+    EXPECT_EQ(undone.at("undone"), Json::array({"profile default", "storage-pool remote", "storage-pool local"}));
+    EXPECT_EQ(calls(host), (std::vector<std::string>{"GET /1.0/profiles/default", "PUT /1.0/profiles/default",
+                                                     "GET /1.0/storage-pools/remote", "GET /1.0/storage-pools/remote",
+                                                     "PATCH /1.0/storage-pools/remote",
+                                                     "DELETE /1.0/storage-pools/remote", "GET /1.0/storage-pools/local",
+                                                     "DELETE /1.0/storage-pools/local", "GET /1.0"}));
+}
+
+// A bootstrap on LXD 5.0 (no storage_pool_source_wipe) whose plan wipes /dev/loop3 for a btrfs `local`.
+void answer_a_bootstrap(test::FakeHost& host, const Json& local_disk, const std::string& driver) {
+    host.answer_http(socket, "/1.0", 200, test::read_data("get_1.0.json"));
+    host.answer_http(socket, "/internal/ready", 200, ok_sync);
+    host.answer_http(socket, "/1.0/storage-pools?recursion=1", 200, sync_with(Json::array()));
+    host.answer_request(socket, "PATCH", "/1.0", 200, ok_sync);
+    host.answer_request(socket, "PUT", "/1.0/cluster", 200, ok_sync);
+    host.set_input({{"member", {{"name", "m1"}}},
+                    {"members", {"m1"}},
+                    {"addresses", {{"m1", "10.0.0.11"}}},
+                    {"bootstrap", true},
+                    {"config", {{"local_driver", driver}}},
+                    {"preseed", {{"systems", Json::array({{{"name", "m1"}}})}}},
+                    {"disks", {{"m1", {{"local", local_disk}}}}},
+                    {"published", Json::object()}});
+}
+
+TEST(LxdPlugin, JoinWipesTheLocalDiskWhenLxdCannot) {
+    const Json free_loop{{"name", "loop3"}, {"path", "/dev/loop3"}, {"in_use", false}, {"partitions", Json::array()}};
+    test::FakeHost host;
+    answer_a_bootstrap(host, {{"path", "/dev/loop3"}, {"wipe", true}, {"source", "storage.local[0]"}}, "btrfs");
+    host.set_member_facts({{"disks", Json::array({free_loop})}});
+    host.answer_command("wipefs -a /dev/loop3", 0, "");
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    plugin.join(ctx);
+    EXPECT_EQ(host.commands, std::vector<std::string>{"wipefs -a /dev/loop3"});
+    const auto made = calls(host);
+    EXPECT_NE(std::find(made.begin(), made.end(), "PUT /1.0/cluster"), made.end());
+
+    // No wipe asked, or a dir pool that does not use the disk: nothing is wiped.
+    for (const auto& [wipe, driver] : {std::pair{false, "btrfs"}, std::pair{true, "dir"}}) {
+        test::FakeHost quiet;
+        answer_a_bootstrap(quiet, {{"path", "/dev/loop3"}, {"wipe", wipe}}, driver);
+        LxdPlugin other(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+        auto c = quiet.context();
+        other.join(c);
+        EXPECT_TRUE(quiet.commands.empty()) << driver;
+    }
+}
+
+TEST(LxdPlugin, JoinRefusesToWipeADiskInUseBeforeTouchingLxd) {
+    test::FakeHost host;
+    answer_a_bootstrap(host, {{"path", "/dev/loop3"}, {"wipe", true}}, "btrfs");
+    host.set_member_facts({{"disks", Json::array({{{"name", "loop3"},
+                                                   {"path", "/dev/loop3"},
+                                                   {"in_use", true},
+                                                   {"in_use_reason", "mounted at /srv"},
+                                                   {"partitions", Json::array()}}})}});
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    try {
+        plugin.join(ctx);
+        FAIL() << "a disk in use was wiped";
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.code(), "wipe_refused");
+        EXPECT_STREQ(e.what(), "lxd: refusing to wipe the local disk /dev/loop3 of m1: it is in use (mounted at /srv)");
+    }
+    EXPECT_TRUE(host.commands.empty());
+    for (const std::string& call : calls(host)) EXPECT_EQ(call.rfind("GET ", 0), 0u) << call;
 }
 
 }  // namespace
