@@ -2,6 +2,7 @@
 // inspecting the member set through the local daemon.
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "formation/preseed_disks.hpp"
 #include "membership/recover.hpp"
 
 #include <boost/program_options.hpp>
@@ -104,6 +105,23 @@ int run_cluster_recover(const Invocation& inv) {
 
 namespace microcloud::host::cli {
 
+namespace {
+
+// A dry run's disk choice: per member what each filter or explicit path chose, and what was passed
+// over and why (a real run says the same lines as it goes).
+void print_disk_plan(const nlohmann::json& plan) {
+    const nlohmann::json disks = plan.value("disks", nlohmann::json::object());
+    const nlohmann::json storage = plan.value("storage", nlohmann::json());
+    for (const auto& [member, choice] : disks.items()) {
+        std::cout << "  " << formation::describe_disk_choice(member, choice, storage) << "\n";
+        for (const auto& skipped : choice.value("passed_over", nlohmann::json::array()))
+            std::cout << "    passed over " << skipped.value("path", "") << ": " << skipped.value("reason", "") << "\n";
+    }
+    if (plan.contains("disks_note")) std::cout << "  note: " << plan.value("disks_note", "") << "\n";
+}
+
+}  // namespace
+
 int run_preseed(const Invocation& inv) {
     bool dry_run = false;
     po::options_description options("preseed options");
@@ -133,6 +151,7 @@ int run_preseed(const Invocation& inv) {
     for (const auto& [plugin, state] : plugins.items())
         std::cout << "  plugin " << plugin << ": " << state.value("state", "")
                   << (state.contains("reason") ? " (" + state.value("reason", "") + ")" : "") << "\n";
+    print_disk_plan(plan);
     if (!result.value("steps", nlohmann::json::array()).empty())
         std::cout << "Done in " << result["steps"].back().value("ms", 0) << " ms.\n";
     if (result.contains("members")) {

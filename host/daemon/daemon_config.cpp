@@ -7,9 +7,11 @@
 namespace microcloud::host::daemon {
 namespace {
 
-[[noreturn]] void bad(const std::filesystem::path& file, const std::string& key, const std::string& what) {
-    throw Error("invalid_config", "Invalid config file " + file.string() + ": key \"" + key + "\" " + what,
-                nlohmann::json{{"file", file.string()}, {"key", key}});
+[[noreturn]] void bad(const std::filesystem::path& file, const std::string& key, const std::string& what,
+                      const nlohmann::json& value = nullptr) {
+    nlohmann::json details{{"file", file.string()}, {"key", key}};
+    if (!value.is_null()) details["value"] = value;
+    throw Error("invalid_config", "Invalid config file " + file.string() + ": key \"" + key + "\" " + what, details);
 }
 
 std::vector<std::string> string_list(const std::filesystem::path& file, const std::string& key,
@@ -18,6 +20,29 @@ std::vector<std::string> string_list(const std::filesystem::path& file, const st
     std::vector<std::string> out;
     for (const auto& item : v) {
         if (!item.is_string()) bad(file, key, "must be a list of strings");
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+// An absolute path under /dev naming a device (not /dev itself, no way out of /dev through "..").
+bool is_device_path(const std::string& text) {
+    const std::filesystem::path path(text);
+    if (!path.is_absolute()) return false;
+    const std::filesystem::path normal = path.lexically_normal();
+    const std::filesystem::path relative = normal.lexically_relative("/dev");
+    return !relative.empty() && relative != "." && *relative.begin() != ".." && normal.string() == text;
+}
+
+std::vector<std::string> device_list(const std::filesystem::path& file, const std::string& key,
+                                     const nlohmann::json& v) {
+    if (!v.is_array()) bad(file, key, "must be a list of device paths (e.g. [/dev/sdb, /dev/disk/by-id/X])");
+    std::vector<std::string> out;
+    for (const auto& item : v) {
+        if (!item.is_string() || !is_device_path(item.get<std::string>()))
+            bad(file, key,
+                "must list absolute device paths under /dev (e.g. /dev/sdb or /dev/disk/by-id/X), not " + item.dump(),
+                item);
         out.push_back(item.get<std::string>());
     }
     return out;
@@ -51,8 +76,10 @@ void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, 
             if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 1000)
                 bad(file, key, "must be a whole number from 0 (every joiner at once) to 1000, not " + value.dump());
             config.join_concurrency = value.get<unsigned>();
+        } else if (key == "disks") {
+            config.disks = device_list(file, key, value);
         } else {
-            bad(file, key, "is not known (accepted: plugin-dirs, disable-plugins, plugins, join-concurrency)");
+            bad(file, key, "is not known (accepted: plugin-dirs, disable-plugins, plugins, join-concurrency, disks)");
         }
     }
 }

@@ -1,10 +1,13 @@
 // host/daemon/member.cpp - builds this member's reports from its plugins and system facts.
 #include "daemon/member.hpp"
 
+#include "common/error.hpp"
 #include "common/version.hpp"
 #include "plugins/abi_version.hpp"
 #include "system/facts.hpp"
+#include "system/own_disks.hpp"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <future>
@@ -20,9 +23,23 @@ std::string hostname() {
     return buffer;
 }
 
+// The facts plugins and the host read: the machine's, with only the configured disks when the
+// config names them (members sharing one kernel, as in the lab, see each other's disks).
+plugins::HostServices::FactsProvider facts_provider(const DaemonConfig& config) {
+    if (!config.disks) return {};
+    try {
+        for (const std::string& path : system::unknown_disks(system::collect_disks(), *config.disks))
+            spdlog::warn("config key \"disks\" names {}, which is no disk of this machine", path);
+    } catch (const Error& error) {  // the facts will say so again when asked
+        spdlog::warn("cannot check the config's disks against this machine's: {}", error.what());
+    }
+    return system::own_disks_facts(*config.disks, [] { return system::collect_facts(); });
+}
+
 }  // namespace
 
-Member::Member(DaemonConfig config) : config_(std::move(config)), name_(hostname()), registry_(services_) {
+Member::Member(DaemonConfig config)
+    : config_(std::move(config)), name_(hostname()), services_(facts_provider(config_)), registry_(services_) {
     plugins::ScanOptions scan;
     scan.dirs = plugins::plugin_search_path(config_.plugin_dirs);
     scan.disabled = config_.disabled_plugins;

@@ -32,7 +32,8 @@ public:
     unsigned join_concurrency() const { return config_.join_concurrency; }
     // The loaded plugins and their versions: what a joiner must match in a trust session.
     std::map<std::string, std::string> services() const;
-    // GET /1.0/system: interfaces, disks, default route.
+    // GET /1.0/system: interfaces, disks (only the config's `disks` when it names them), default
+    // route; what plugins read through member_facts.
     nlohmann::json system_facts() const;
     // GET /1.0/discovery: each loaded plugin's discover report (run in parallel).
     nlohmann::json discovery() const;

@@ -63,7 +63,8 @@ public:
 
     // Discovery and validation; fills the report's waves. Changes nothing.
     std::vector<std::vector<std::string>> check(std::vector<ComponentPlugin>& taking_part) {
-        taking_part = validate(discover());
+        reports_ = discover();
+        taking_part = validate();
         const auto waves = waves_of(taking_part);
         report_["waves"] = waves;
         for (const auto& plugin : taking_part) report_["plugins"][plugin.name]["state"] = "ready";
@@ -159,7 +160,14 @@ private:
 
     nlohmann::json plan_for(const ComponentPlugin& plugin) const {
         return {{"members", run_.members},     {"addresses", run_.addresses}, {"joining", run_.joining},
-                {"bootstrap", run_.bootstrap}, {"config", config_of(plugin)}, {"preseed", run_.config}};
+                {"bootstrap", run_.bootstrap}, {"config", config_of(plugin)}, {"preseed", run_.config},
+                {"disks", run_.disks}};
+    }
+
+    // `plugin`'s discovery report of every member (member -> report), from check().
+    nlohmann::json discovery_of(const std::string& plugin) const {
+        const auto found = reports_.find(plugin);
+        return found != reports_.end() ? found->second : nlohmann::json::object();
     }
 
     // A hook's answer; a member that cannot be reached answers {"ok": false, code "unreachable"}.
@@ -220,15 +228,14 @@ private:
     }
 
     // In wave order, so that of two providers of one capability the earlier one is asked first.
-    std::vector<ComponentPlugin> validate(const std::map<std::string, nlohmann::json>& reports) {
+    std::vector<ComponentPlugin> validate() {
         std::vector<ComponentPlugin> taking_part;
         for (const auto& wave : waves_of(run_.plugins))
-            for (const auto& name : wave) validate_one(plugin(name), reports, taking_part);
+            for (const auto& name : wave) validate_one(plugin(name), taking_part);
         return taking_part;
     }
 
-    void validate_one(const ComponentPlugin& plugin, const std::map<std::string, nlohmann::json>& reports,
-                      std::vector<ComponentPlugin>& taking_part) {
+    void validate_one(const ComponentPlugin& plugin, std::vector<ComponentPlugin>& taking_part) {
         for (const auto& capability : plugin.provides)
             if (const std::string other = provider_of(taking_part, capability); !other.empty()) {
                 const std::string reason = capability + " is provided by " + other;
@@ -238,7 +245,7 @@ private:
             }
         {
             nlohmann::json input = plan_for(plugin);
-            input["discovery"] = reports.contains(plugin.name) ? reports.at(plugin.name) : nlohmann::json::object();
+            input["discovery"] = discovery_of(plugin.name);
             const nlohmann::json answer = ask(leader(), plugin.name, "validate", input);
             if (!answer.value("ok", false)) {
                 const nlohmann::json error = answer.value("error", nlohmann::json::object());
@@ -335,6 +342,7 @@ private:
     void configure(const std::string& name) {
         nlohmann::json input = plan_for(plugin(name));
         input["published"] = published_;
+        input["discovery"] = discovery_of(name);
         const nlohmann::json answer = ask(leader(), name, "configure", input);
         if (answer.value("ok", false)) {
             published_[name + ".configure"] = answer.value("result", nlohmann::json());
@@ -360,6 +368,7 @@ private:
     std::mutex mutex_;
     std::vector<Joined> joined_;
     nlohmann::json published_ = nlohmann::json::object();
+    std::map<std::string, nlohmann::json> reports_;  // plugin -> member -> discovery report
     nlohmann::json report_ = {{"plugins", nlohmann::json::object()}};
 };
 

@@ -36,10 +36,17 @@ struct ComponentRun {
     unsigned join_concurrency = 0;                     // joins of one component at once (0: every one)
     std::vector<ComponentPlugin> plugins{};            // the plugins loaded on the initiator
     nlohmann::json config = nlohmann::json::object();  // the preseed document
+    // The disks chosen from the preseed (formation/disk_selection.hpp): member -> {"local",
+    // "ceph", "passed_over"}; an empty object when the preseed names no storage.
+    nlohmann::json disks = nlohmann::json::object();
     HookCall call{};
     std::function<void(const std::string&)> progress{};
 };
 
+// Every hook input built from the plan (validate, join, configure) holds "members", "addresses",
+// "joining", "bootstrap", "config" (the plugin's preseed section), "preseed" and "disks" (run.disks).
+// validate and configure also get "discovery": that plugin's report of every member (member ->
+// report, or {"error"} where discovery failed), as collected at the start of the run.
 // A plugin's join answer is published to the plugins ordered after it (their hook input
 // "published"): the bootstrap's, or when growing a cluster the first joiner's.
 // Returns {"plugins": {name: {"state": "formed"|"skipped", "reason"?, "joined": [members]}},

@@ -286,7 +286,7 @@ std::string disk_unusable_reason(const nlohmann::json& disk) {
 }
 
 nlohmann::json select_disks(const Preseed& preseed, const std::map<std::string, nlohmann::json>& member_disks,
-                            bool bootstrap) {
+                            bool bootstrap, bool check_totals) {
     const std::vector<DiskFilter> local_specs = checked_filters(preseed);
     check_filters_usable(preseed);
     const std::vector<Filter> ceph_filters = compile(preseed.ceph_filters, "ceph");
@@ -299,8 +299,10 @@ nlohmann::json select_disks(const Preseed& preseed, const std::map<std::string, 
     for (Member& m : members) choose_ceph(m, ceph_filters, ceph_counts);
     for (Member& m : members) choose_local(m, local_filters, local_counts);
 
-    check_counts(ceph_filters, ceph_counts);
-    check_counts(local_filters, local_counts);
+    if (check_totals) {
+        check_counts(ceph_filters, ceph_counts);
+        check_counts(local_filters, local_counts);
+    }
     if (bootstrap) check_local_everywhere(members);
 
     nlohmann::json out = nlohmann::json::object();

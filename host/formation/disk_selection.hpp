@@ -31,7 +31,8 @@ std::string disk_unusable_reason(const nlohmann::json& disk);
 //     takes every usable disk it matches that no earlier filter took;
 //  4. then local: on each member without an explicit local disk, the first storage.local filter
 //     matching a disk still free takes the first such disk (one local disk per member);
-//  5. per filter, the disks it took across all members are checked against find_min/find_max;
+//  5. per filter, the disks it took across all members are checked against find_min/find_max
+//     (left out without `check_totals`: a dry run on one machine cannot count the others' disks);
 //     with `bootstrap`, either every member or none must end up with a local disk.
 // Returns {member: {"local": {"path","wipe","source"} | null,
 //                   "ceph": [{"path","wipe","encrypt","source"}],
@@ -42,6 +43,6 @@ std::string disk_unusable_reason(const nlohmann::json& disk);
 // "... local disks: "), "invalid_disk_facts", or "disk_selection_failed" (find_min/find_max,
 // a member without a local disk), each with upstream's message and details naming the field.
 nlohmann::json select_disks(const Preseed& preseed, const std::map<std::string, nlohmann::json>& member_disks,
-                            bool bootstrap = true);
+                            bool bootstrap = true, bool check_totals = true);
 
 }  // namespace microcloud::host::formation

@@ -7,6 +7,7 @@
 #include "formation/initiator_session.hpp"
 #include "formation/joiner.hpp"
 #include "formation/preseed.hpp"
+#include "formation/preseed_disks.hpp"
 #include "membership/member_file.hpp"
 #include "transport/net_util.hpp"
 #include "trust/passphrase.hpp"
@@ -153,7 +154,8 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
                         {"components",
                          {{"ovn", preseed.document.value("ovn", nlohmann::json::object())},
                           {"ceph", preseed.document.value("ceph", nlohmann::json::object())},
-                          {"storage", preseed.document.value("storage", nlohmann::json::object())}}}};
+                          {"storage", preseed.document.value("storage", nlohmann::json::object())}}},
+                        {"storage", preseed.document.value("storage", nlohmann::json::object())}};
     if (chosen)
         plan["lookup"] = {{"interface", chosen->endpoint.interface},
                           {"address", chosen->endpoint.address},
@@ -166,6 +168,15 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         check.members = {context.name};
         for (const PreseedSystem& system : preseed.systems)
             if (system.name != context.name) check.joining.push_back(system.name);
+        // This machine's disks alone, as it can see them (an initiator adding members is already
+        // set up: no disk of its own is chosen in the run).
+        plan["disks"] = nlohmann::json::object();
+        if (role != PreseedRole::initiator_add) {
+            const OwnDiskChoice own = choose_own_disks(preseed, context.name, context.facts);
+            plan["disks"] = own.disks;
+            if (!own.note.empty()) plan["disks_note"] = own.note;
+        }
+        check.disks = plan["disks"];
         plan["components"] = check_components(check);
         return {{"dry_run", true}, {"plan", plan}};
     }
@@ -202,6 +213,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     std::string step = bootstrap ? "bootstrap" : "start the session";
     std::set<std::string> admitted;
     nlohmann::json components;
+    nlohmann::json disks = nlohmann::json::object();
     std::shared_ptr<InitiatorSession> session;
     try {
         if (bootstrap) {
@@ -258,8 +270,17 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
         say("Roles settled: " + std::to_string(voters_wanted) + " voter(s)");
+        step = "choose the disks";
+        std::vector<std::string> taking_part(expected.begin(), expected.end());  // joining now, and
+        if (bootstrap) taking_part.insert(taking_part.begin(), context.name);    // this one when new
+        disks = choose_disks(
+            preseed, taking_part, bootstrap,
+            [&membership = context.membership](const std::string& member) { return membership.member_facts(member); },
+            say);
         step = "form the components";
-        components = run_components(component_run(context, expected, bootstrap, preseed.document, say));
+        ComponentRun run = component_run(context, expected, bootstrap, preseed.document, say);
+        run.disks = disks;
+        components = run_components(run);
     } catch (const Error& error) {
         context.membership.set_session_handler({});
         if (session) admitted = session->admitted();
@@ -268,7 +289,11 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         undo_admissions(context.membership, admitted, bootstrap);
         failed(context.name, step, error);
     }
-    return {{"plan", plan}, {"steps", steps}, {"components", components}, {"members", context.membership.list()}};
+    return {{"plan", plan},
+            {"steps", steps},
+            {"disks", disks},
+            {"components", components},
+            {"members", context.membership.list()}};
 }
 
 }  // namespace microcloud::host::formation

@@ -45,9 +45,14 @@ void undo_admissions(membership::Membership& membership, const std::set<std::str
 void forget_if_orphaned(const Preseed& preseed, const PreseedContext& context,
                         const std::function<void(const std::string&)>& say);
 
-// Returns {"role", "plan": {...}, "steps": [...], "members": [...] (after a real run)}. A failed
-// run rolls back what it changed on this machine (members it admitted are removed, a cluster it
-// bootstrapped is forgotten) and throws an Error naming the member and step.
+// Returns {"role", "plan": {...}, "steps": [...], "members": [...] (after a real run)}. Where the
+// preseed names storage, the initiator reads the facts of the members taking part (the joiners, and
+// itself when bootstrapping) once all are members, chooses their disks (preseed_disks.hpp), says
+// each member's choice and hands it to the plugins (ComponentRun::disks; result "disks"); a dry run
+// chooses for this machine alone (plan "disks", and "disks_note" for a find_min/find_max that only
+// the whole run can judge). A failed run, a failed disk choice included, rolls back what it changed
+// on this machine (members it admitted are removed, a cluster it bootstrapped is forgotten) and
+// throws an Error naming the member and step.
 nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const PreseedContext& context);
 
 }  // namespace microcloud::host::formation

@@ -72,6 +72,13 @@ public:
     // What GET /1.0/status/local answers to peers: this member's own status (its plugins). Set
     // before resume().
     void set_local_status(std::function<nlohmann::json()> local_status);
+    // What GET /1.0/system/local answers to trusted peers: this member's system facts (hostname,
+    // interfaces, disks, default route), as its plugins see them. Set before resume().
+    void set_local_facts(std::function<nlohmann::json()> local_facts);
+    // The system facts of member `name`: this member's from local_facts, another's asked over mTLS.
+    // Throws Error "member_not_found" (not a member; "not_clustered" outside a cluster) or
+    // "member_facts_unavailable" (no answer, or no facts provider here), naming the member.
+    nlohmann::json member_facts(const std::string& name);
     // Every member's status: this member's from local_status, the others' asked over mTLS (in
     // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
     // did not answer).
@@ -145,6 +152,7 @@ private:
     std::mutex leave_mutex_;
     std::condition_variable_any leave_wake_;
     std::function<nlohmann::json()> local_status_{};
+    std::function<nlohmann::json()> local_facts_{};
     std::function<nlohmann::json(const std::string&, const std::string&, const nlohmann::json&)> hook_runner_{};
     std::mutex session_mutex_;
     transport::PeerHandler session_handler_{};

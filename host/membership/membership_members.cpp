@@ -1,5 +1,6 @@
 // host/membership/membership_members.cpp - listing the members with their live role and status,
-// and removing one: its roles handed to others first, then its dqlite node, row and trust.
+// reaching one (its hooks, its system facts), and removing one: its roles handed to others first,
+// then its dqlite node, row and trust.
 #include "api/envelope.hpp"
 #include "common/error.hpp"
 #include "membership/config_change.hpp"
@@ -40,6 +41,37 @@ nlohmann::json Membership::list() {
 
 void Membership::set_local_status(std::function<nlohmann::json()> local_status) {
     local_status_ = std::move(local_status);
+}
+
+void Membership::set_local_facts(std::function<nlohmann::json()> local_facts) {
+    local_facts_ = std::move(local_facts);
+}
+
+nlohmann::json Membership::member_facts(const std::string& name) {
+    if (name == options_.member_name) {
+        if (!local_facts_)
+            throw Error("member_facts_unavailable", "Member " + name + " has no system facts provider",
+                        {{"member", name}});
+        return local_facts_();
+    }
+    std::string address;
+    {
+        const std::lock_guard lock(mutex_);
+        const auto found = store().find_member(name);
+        if (!found) throw Error("member_not_found", "No member named \"" + name + "\"", {{"member", name}});
+        address = found->address;
+    }
+    transport::PeerClientOptions options = client_options();
+    options.connect_timeout = options_.probe_timeout;
+    options.request_timeout = std::chrono::seconds(30);  // sysfs, netlink and ethtool on that member
+    try {
+        const auto reply = transport::peer_request(address, "GET", "/1.0/system/local", "", options);
+        return api::unwrap(reply.status, reply.body);
+    } catch (const std::exception& error) {
+        throw Error("member_facts_unavailable",
+                    "Cannot read the system facts of member " + name + " at " + address + ": " + error.what(),
+                    {{"member", name}, {"address", address}});
+    }
 }
 
 void Membership::set_hook_runner(

@@ -1,6 +1,6 @@
-// host/membership/membership_routes.cpp - what a member answers on its TLS port: who it is, the
-// join endpoint (open to strangers holding a token, rate-limited by the listener), removal
-// requests from trusted members, and the dqlite tunnel.
+// host/membership/membership_routes.cpp - what a member answers on its TLS port: who it is, its
+// status and system facts for trusted members, the join endpoint (open to strangers holding a token, rate-limited by
+// the listener), removal requests from trusted members, and the dqlite tunnel.
 #include "api/envelope.hpp"
 #include "common/error.hpp"
 #include "membership/config_change.hpp"
@@ -42,6 +42,10 @@ void Membership::register_routes(Runtime& rt) {
     });
     server.route("GET", "/1.0/status/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
         return ok(local_status_ ? local_status_() : nlohmann::json::object());
+    });
+    server.route("GET", "/1.0/system/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
+        if (!local_facts_) throw Error("member_facts_unavailable", "This member serves no system facts");
+        return ok(local_facts_());
     });
     server.route("POST", "/1.0/plugins/hook", transport::Access::trusted,
                  [this](const transport::PeerRequest& request) {

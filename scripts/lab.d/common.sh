@@ -12,6 +12,9 @@ LAB_FIRST_HOST=11                 # m1 is .11, m2 .12, ...
 LAB_MAX_MEMBERS=$((254 - LAB_FIRST_HOST + 1))
 LAB_UPLINK_FREE_FIRST=100         # uplink addresses left for the cloud (e.g. OVN) to use
 LAB_UPLINK_FREE_LAST=199
+# The members' Ceph monitors all keep their data on this machine's one disk (shared with everything
+# else): they warn below 5 % free space there instead of Ceph's 30 %.
+LAB_CEPH_AVAIL_WARN=5
 
 # Interface names inside a member.
 LAB_CLUSTER_IF=eth0

@@ -32,18 +32,21 @@ make_member_dirs() {
     dir=$(member_dir "$1")
     mkdir -p "$dir/microcloud" "$dir/lxd" "$dir/lxc-client" "$dir/disks" \
         "$dir/ovs/run" "$dir/ovs/log" "$dir/ovs/db" "$dir/ovs/etc" \
-        "$dir/ovn/run" "$dir/ovn/log" "$dir/ovn/db" "$dir/ovn/etc" "$dir/ceph/etc" "$dir/ceph/data" "$dir/logs"
+        "$dir/ovn/run" "$dir/ovn/log" "$dir/ovn/db" "$dir/ovn/etc" "$dir/ceph/etc" "$dir/ceph/data" \
+        "$dir/ceph/run" "$dir/ceph/log" "$dir/logs"
     chmod 700 "$dir/microcloud"
     # A known client config keeps `lxc` from asking questions on first use.
     echo "default-remote: local" >"$dir/lxc-client/config.yml"
 }
 
 # write_member_config M: microcloudd's config file for M, pointing every plugin at M's own paths
-# (never at the host's defaults, which belong to no member), and the plugins it leaves out
-# (LAB_DISABLE_PLUGINS, from up --disable-plugin).
+# (never at the host's defaults, which belong to no member), its own disks (the members share one
+# kernel, so each sees every member's loop devices; make_member_disks must have run), and the
+# plugins it leaves out (LAB_DISABLE_PLUGINS, from up --disable-plugin).
 write_member_config() {
-    local dir
+    local dir disks
     dir=$(member_dir "$1")
+    disks=$(member_disks "$1" | paste -sd, - | sed 's/,/, /g')
     {
         cat <<EOF
 # microcloudd config for lab '$LAB_NAME' member $1, written by scripts/lab: every plugin uses
@@ -51,7 +54,9 @@ write_member_config() {
 plugins:
   lxd: {socket: $dir/lxd/unix.socket}
   ovn: {ovs_rundir: $dir/ovs/run, ovn_rundir: $dir/ovn/run}
-  ceph: {conf_dir: $dir/ceph/etc, data_dir: $dir/ceph/data}
+  ceph: {conf_dir: $dir/ceph/etc, data_dir: $dir/ceph/data, run_dir: $dir/ceph/run, log_dir: $dir/ceph/log,
+         service_manager: direct, mon_data_avail_warn: $LAB_CEPH_AVAIL_WARN}
+disks: [$disks]
 EOF
         if ((${#LAB_DISABLE_PLUGINS[@]})); then
             local list

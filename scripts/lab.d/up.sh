@@ -93,10 +93,10 @@ lab_up() {
     make_member_networks
     for m in $(all_members); do
         make_member_dirs "$m"
-        write_member_config "$m"
+        make_member_disks "$m"
+        write_member_config "$m" # after the disks: it lists them
         make_member_uts "$m"
         write_member_etc "$m"
-        make_member_disks "$m"
     done
     make_lab_ns_dir
     wait_all make_member_mnt

@@ -1,6 +1,7 @@
 // tests/unit/formation/components_test.cpp - the component orchestration against a scripted
 // HookCall (fake plugins on fake members): wave order, skipped plugins, validation problems,
-// bootstrap then parallel joins with tokens, configure, and the rollback after a failed join.
+// bootstrap then parallel joins with tokens, configure, and the rollback after a failed join; what
+// the plan hooks read (chosen disks, every member's discovery).
 #include "formation/components.hpp"
 #include "formation/component_order.hpp"
 
@@ -46,6 +47,7 @@ struct Fake {
     nlohmann::json problems = nlohmann::json::array();
     std::chrono::milliseconds join_time{0};                // how long a join takes
     std::map<std::string, int> joining_now, most_joining;  // per plugin: joins in flight, the most seen
+    std::map<std::string, nlohmann::json> inputs;          // "member plugin hook" -> the last input
 
     HookCall call() {
         return [this](const std::string& member, const std::string& plugin, const std::string& hook,
@@ -54,6 +56,7 @@ struct Fake {
                 const std::lock_guard lock(mutex);
                 const bool leave = hook == "teardown" && input.value("mode", "") == "leave";
                 log.push_back(member + " " + plugin + " " + (leave ? "leave" : hook));
+                inputs[member + " " + plugin + " " + hook] = input;
             }
             const auto fail = [](const std::string& code, const std::string& message) {
                 return nlohmann::json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
@@ -273,6 +276,71 @@ TEST(Components, CheckOnlyDiscoversAndValidates) {
     EXPECT_EQ(report["plugins"]["ovn"]["state"], "skipped");
     for (const auto& line : fake.log)
         EXPECT_TRUE(line.find(" discover") != std::string::npos || line.find(" validate") != std::string::npos) << line;
+}
+
+TEST(Components, ThePlanGivesNoDisksWhenNoneWereChosen) {
+    Fake fake;
+    run_components(make_run(fake));
+    for (const std::string hook : {"validate", "join", "configure"})
+        EXPECT_EQ(fake.inputs["m1 ceph " + hook]["disks"], nlohmann::json::object()) << hook;
+}
+
+TEST(Components, ChosenDisksReachValidateJoinAndConfigure) {
+    Fake fake;
+    ComponentRun run = make_run(fake);
+    const nlohmann::json none = nlohmann::json::array();
+    run.disks = {
+        {"m1",
+         {{"local", {{"path", "/dev/loop3"}, {"wipe", true}, {"source", "storage.local[0]"}}},
+          {"ceph", none},
+          {"passed_over", none}}},
+        {"m2",
+         {{"local", nullptr},
+          {"ceph", {{{"path", "/dev/loop5"}, {"wipe", false}, {"encrypt", false}, {"source", "storage.ceph[0]"}}}},
+          {"passed_over", {{{"path", "/dev/loop6"}, {"reason", "matched no storage.ceph filter"}}}}}}};
+    run_components(run);
+    for (const std::string plugin : {"lxd", "ovn", "ceph"}) {
+        for (const std::string& call :
+             {"m1 " + plugin + " validate", "m1 " + plugin + " join", "m2 " + plugin + " join",
+              "m3 " + plugin + " join", "m1 " + plugin + " configure"}) {
+            ASSERT_TRUE(fake.inputs.contains(call)) << call;
+            EXPECT_EQ(fake.inputs[call]["disks"], run.disks) << call;
+        }
+    }
+    Fake dry;
+    ComponentRun check = make_run(dry);
+    check.disks = run.disks;
+    check_components(check);
+    EXPECT_EQ(dry.inputs["m1 ceph validate"]["disks"], run.disks);  // a dry run's plan has them too
+}
+
+TEST(Components, ConfigureGetsEveryMembersDiscoveryOfItsPlugin) {
+    Fake fake;
+    run_components(make_run(fake));
+    for (const std::string plugin : {"lxd", "ovn", "ceph"}) {
+        const nlohmann::json& input = fake.inputs["m1 " + plugin + " configure"];
+        ASSERT_TRUE(input.contains("discovery")) << plugin << ": " << input.dump();
+        EXPECT_EQ(input["discovery"].size(), 3u) << input["discovery"].dump();
+        for (const std::string member : {"m1", "m2", "m3"})
+            EXPECT_EQ(input["discovery"][member], (nlohmann::json{{"member", member}})) << plugin << " " << member;
+        EXPECT_EQ(input["discovery"], fake.inputs["m1 " + plugin + " validate"]["discovery"]);
+    }
+}
+
+TEST(Components, ConfigureSeesADiscoveryFailureAsItsError) {
+    Fake fake;
+    ComponentRun run = make_run(fake);
+    const HookCall inner = run.call;
+    run.call = [inner](const std::string& member, const std::string& plugin, const std::string& hook,
+                       const nlohmann::json& input) -> nlohmann::json {
+        if (hook == "discover" && member == "m3" && plugin == "lxd")
+            return {{"ok", false}, {"error", {{"code", "lxd_unreachable"}, {"message", "no socket"}}}};
+        return inner(member, plugin, hook, input);
+    };
+    run_components(run);
+    const nlohmann::json discovery = fake.inputs["m1 lxd configure"]["discovery"];
+    EXPECT_EQ(discovery["m3"]["error"]["code"], "lxd_unreachable") << discovery.dump();
+    EXPECT_EQ(discovery["m2"], (nlohmann::json{{"member", "m2"}}));
 }
 
 }  // namespace

@@ -130,6 +130,15 @@ TEST(DiskSelection, FindMaxFailure) {
               "Found more than 1 disks for filter \"type == hdd\"");
 }
 
+TEST(DiskSelection, TotalsUncheckedStillChoose) {
+    // A dry run on one machine: find_min/find_max are for the whole run, the choice is still made.
+    const auto out = select_disks(preseed({}, {{"type == hdd", 1, 1, false, false}}), two_members(), false, false);
+    EXPECT_EQ(ceph_paths(out["m1"]), (std::vector<std::string>{"/dev/sda", "/dev/sdb"}));
+    EXPECT_EQ(ceph_paths(out["m2"]), (std::vector<std::string>{"/dev/sda"}));
+    EXPECT_EQ(failure(preseed({}, {{"type == hdd", 1, 1, false, false}}), two_members()),
+              "Found more than 1 disks for filter \"type == hdd\"");
+}
+
 TEST(DiskSelection, FilterQuotedInMessagesAsGoDoes) {
     EXPECT_EQ(failure(preseed({}, {{"model == \"A B\"", 1, 0, false, false}}), two_members()),
               "Failed to find at least 1 disks for filter \"model == \\\"A B\\\"\"");

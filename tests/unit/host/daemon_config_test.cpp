@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <utility>
+#include <vector>
 
 using namespace microcloud::host;
 using microcloud::testing::TempDir;
@@ -59,6 +61,7 @@ TEST(DaemonConfig, UnknownKeyIsNamedWithTheAcceptedOnes) {
         std::string message = e.what();
         EXPECT_NE(message.find("\"disable_plugins\""), std::string::npos);
         EXPECT_NE(message.find("disable-plugins"), std::string::npos);
+        EXPECT_NE(message.find("disks)"), std::string::npos) << message;  // the last accepted key
     }
 }
 
@@ -74,4 +77,48 @@ TEST(DaemonConfig, MissingDefaultFileIsFineButExplicitIsNot) {
     daemon::DaemonConfig config;
     EXPECT_NO_THROW(daemon::apply_config_file(config, "/nonexistent/microcloudd.yaml", false));
     EXPECT_THROW(daemon::apply_config_file(config, "/nonexistent/microcloudd.yaml", true), Error);
+}
+
+TEST(DaemonConfig, DisksListsThisMembersOwnDevices) {
+    TempDir dir;
+    daemon::DaemonConfig config;
+    EXPECT_FALSE(config.disks.has_value());  // default: every disk
+    daemon::apply_config_file(config, write(dir, "disks: [/dev/loop3, /dev/disk/by-id/wwn-0x5000c500a1b2c3d4]\n"),
+                              true);
+    ASSERT_TRUE(config.disks.has_value());
+    EXPECT_EQ(*config.disks, (std::vector<std::string>{"/dev/loop3", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4"}));
+    daemon::DaemonConfig none;
+    daemon::apply_config_file(none, write(dir, "disks: []\n"), true);
+    ASSERT_TRUE(none.disks.has_value());  // set, and empty: this member has no disk of its own
+    EXPECT_TRUE(none.disks->empty());
+}
+
+TEST(DaemonConfig, DisksOutsideDevAreNamedWithTheKey) {
+    TempDir dir;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"disks: [loop3]\n", "\"loop3\""},
+        {"disks: [/dev/loop3, dev/sdb]\n", "\"dev/sdb\""},
+        {"disks: [/tmp/disk.img]\n", "\"/tmp/disk.img\""},
+        {"disks: [/dev]\n", "\"/dev\""},
+        {"disks: [/dev/]\n", "\"/dev/\""},
+        {"disks: [/dev/../etc/passwd]\n", "\"/dev/../etc/passwd\""},
+        {"disks: [/devices/sdb]\n", "\"/devices/sdb\""},
+        {"disks: ['']\n", "\"\""},
+        {"disks: [3]\n", "3"},
+        {"disks: /dev/loop3\n", "list of device paths"},
+    };
+    for (const auto& [text, named] : cases) {
+        daemon::DaemonConfig config;
+        try {
+            daemon::apply_config_file(config, write(dir, text), true);
+            FAIL() << "accepted " << text;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), "invalid_config") << text;
+            const std::string message = e.what();
+            EXPECT_NE(message.find("key \"disks\""), std::string::npos) << message;
+            EXPECT_NE(message.find(named), std::string::npos) << message;
+            EXPECT_EQ(e.details().value("key", ""), "disks");
+        }
+        EXPECT_FALSE(config.disks.has_value()) << text;
+    }
 }
