@@ -4,7 +4,9 @@
 #include "ceph_layout.hpp"
 #include "cidr.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 namespace microcloud::plugins::ceph {
 
@@ -33,6 +35,27 @@ void add_member_view(Json& report, const Json& facts, const CephConfig& config,
     report["disks"] = disks;
     std::error_code ec;
     report["formed_by_microcloud"] = std::filesystem::exists(layout_of(config).marker, ec);
+    report["daemons_running"] = running_daemons(config.run_dir, config.cluster);
+}
+
+Json running_daemons(const std::string& run_dir, const std::string& cluster) {
+    Json out = Json::array();
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(run_dir, ec)) {
+        const std::string file = entry.path().filename().string();
+        const std::string prefix = cluster + "-";
+        if (!file.starts_with(prefix) || !file.ends_with(".pid")) continue;
+        std::ifstream in(entry.path());
+        long pid = 0;
+        if (!(in >> pid) || pid <= 0) continue;
+        std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+        std::string program;
+        if (!std::getline(cmdline, program, '\0') || program.find("ceph-") == std::string::npos) continue;
+        const std::string name = file.substr(prefix.size(), file.size() - prefix.size() - 4);  // "osd.0"
+        out.push_back({{"name", name}, {"pid", pid}});
+    }
+    std::sort(out.begin(), out.end(), [](const Json& a, const Json& b) { return a["name"] < b["name"]; });
+    return out;
 }
 
 std::string address_in(const Json& addresses, const std::string& cidr) {

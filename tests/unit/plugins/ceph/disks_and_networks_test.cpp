@@ -6,6 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 namespace ceph = microcloud::plugins::ceph;
 using microcloud::sdk::Json;
 
@@ -107,4 +115,33 @@ TEST(MemberView, AddressesAndTheirSubnets) {
     EXPECT_EQ(ceph::subnet_of_address(addresses, "10.9.9.9"), "");
     EXPECT_EQ(ceph::address_in(addresses, "10.2.0.0/16"), "10.2.0.11");
     EXPECT_EQ(ceph::address_in(addresses, "10.3.0.0/16"), "");
+}
+
+TEST(MemberView, RunningDaemonsAreThoseWhosePidIsACephProgram) {
+    const auto dir = std::filesystem::temp_directory_path() / ("ceph-run-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "ceph-mon.m1.pid") << ::getpid() << "\n";  // this test program: not ceph-*
+    std::ofstream(dir / "ceph-osd.3.pid") << "999999999\n";         // no such process
+    std::ofstream(dir / "other-mon.m1.pid") << ::getpid() << "\n";
+    EXPECT_EQ(ceph::running_daemons(dir.string(), "ceph"), Json::array());
+    EXPECT_EQ(ceph::running_daemons((dir / "absent").string(), "ceph"), Json::array());
+    // A process whose program is named ceph-mgr (a copy of sleep) is listed.
+    const auto program = dir / "ceph-mgr";
+    std::filesystem::copy_file("/bin/sleep", program);
+    const std::string path = program.string();
+    char* const argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("30"), nullptr};
+    pid_t pid = 0;
+    ASSERT_EQ(::posix_spawn(&pid, path.c_str(), nullptr, nullptr, argv, environ), 0);
+    std::ofstream(dir / "ceph-mgr.m1.pid") << pid << "\n";
+    for (int i = 0; i < 200; ++i) {  // until the child has exec'd
+        std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+        std::string first;
+        if (std::getline(cmdline, first, '\0') && first == path) break;
+        ::usleep(10000);
+    }
+    EXPECT_EQ(ceph::running_daemons(dir.string(), "ceph"), Json::parse(R"([{"name": "mgr.m1", "pid": )" +
+                                                                         std::to_string(pid) + "}]"));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    std::filesystem::remove_all(dir);
 }
