@@ -343,15 +343,25 @@ std::vector<std::string> pool_names(const CephOps& ops) {
     return names;
 }
 
-// Replication min(#OSDs, 3) on every pool MicroCloud uses and as the default for new pools.
-int apply_replication(const CephOps& ops, const CephConfig& config, std::size_t osds) {
+// The default replication of new pools: min(#OSDs, 3).
+int set_default_replication(const CephOps& ops, const CephConfig& config, std::size_t osds) {
     const int size = replication_for(osds);
     ops.must(ceph_cli(config, {"config", "set", "global", "osd_pool_default_size", std::to_string(size)}),
              "set the default replication");
-    for (const auto& pool : pool_names(ops))
-        if (pool == kRemotePool || pool == kFsMetaPool || pool == kFsDataPool || pool == ".mgr" ||
-            pool == "device_health_metrics")
-            set_replication(ops, config, pool, size);
+    return size;
+}
+
+// Replication min(#OSDs, 3) as the default and on every pool MicroCloud uses (only those that
+// differ are changed: one query for all of them).
+int apply_replication(const CephOps& ops, const CephConfig& config, std::size_t osds) {
+    const int size = set_default_replication(ops, config, osds);
+    for (const auto& pool : ops.query({"osd", "pool", "ls", "detail"}, "list the pools")) {
+        const std::string name = pool.value("pool_name", "");
+        const bool ours = name == kRemotePool || name == kFsMetaPool || name == kFsDataPool || name == ".mgr" ||
+                          name == "device_health_metrics";
+        if (ours && (pool.value("size", 0) != size || pool.value("min_size", 0) != size - size / 2))
+            set_replication(ops, config, name, size);
+    }
     return size;
 }
 
@@ -454,6 +464,7 @@ Json CephCluster::configure(const sdk::Context& ctx) {
             return osds > 0 && stat.value("num_up_osds", std::size_t{0}) == osds && stat.value("num_in_osds", std::size_t{0}) == osds;
         },
         kReadyTimeout, "every OSD is up and in");
+    set_default_replication(ops, config_, osds);  // the pools made below get it from the start
     Json created = Json::array();
     const auto existing = pool_names(ops);
     const auto ensure_pool = [&](const std::string& pool, const std::string& application) {

@@ -68,3 +68,26 @@ preseed_with_fault() {
    echo "${PIPESTATUS[0]}" >"$TEST_TMP/fault-rc")
   for m in "${pids[@]}"; do wait "$m" || true; done
 }
+# expect_rolled_back_after_lxd PLUGIN: after a preseed_with_fault that killed m3's LXD once PLUGIN
+# had joined every member: the run failed, named LXD's join on m3, and took PLUGIN's joins back.
+expect_rolled_back_after_lxd() {
+  local plugin=$1 out
+  out=$(cat "$TEST_TMP/fault-out")
+  echo "$out"
+  [ "$(cat "$TEST_TMP/fault-rc")" != 0 ] || fail "the run succeeded although m3's LXD was killed"
+  expect_contains "$out" "Joining m3 to $plugin" "$plugin joined m3 before LXD failed"
+  expect_contains "$out" 'Plugin lxd failed on member m3 at step "join"' "the failure names member, plugin and step"
+  expect_contains "$out" "Rolling back: $plugin on m1" "$plugin's joins are rolled back"
+}
+# form_again FILE N...: after such a fault, m3's LXD started again and `preseed` with FILE on mN...
+# must succeed on each; sets t0 and t_formed (ms) around the run and prints m1's output.
+form_again() {
+  local file=$1 m
+  shift
+  lab start m3 --lxd >/dev/null || fail "could not start m3's LXD again"
+  t0=$(now_ms)
+  preseed_on "$file" "$@"
+  t_formed=$(now_ms)
+  for m in "$@"; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m failed: $(cat "$TEST_TMP/out-m$m")"; done
+  cat "$TEST_TMP/out-m1"
+}
