@@ -347,6 +347,11 @@ private:
         if (answer.value("ok", false)) {
             published_[name + ".configure"] = answer.value("result", nlohmann::json());
             say("Plugin " + name + " configured the cluster");
+            // What a plugin left out, and why (e.g. a pool the members' kernels cannot use).
+            const nlohmann::json result = answer.value("result", nlohmann::json());
+            if (result.is_object() && result.contains("notes") && result["notes"].is_array())
+                for (const auto& note : result["notes"])
+                    if (note.is_string()) say("Plugin " + name + " notes: " + note.get<std::string>());
             return;
         }
         const nlohmann::json error = answer.value("error", nlohmann::json::object());

@@ -93,6 +93,8 @@ struct Fake {
             if (hook == "join" && plugin == "lxd" && !input["published"].contains("ovn"))
                 return fail("order", "lxd joined before ovn published");
             if (hook == "configure" && plugin == "ovn") return fail("unsupported", "no configure");
+            if (hook == "configure" && plugin == "lxd")
+                return {{"ok", true}, {"result", {{"notes", {"pool \"remote-fs\" not created: no ceph module"}}}}};
             return {{"ok", true}, {"result", {{"member", member}}}};
         };
     }
@@ -341,6 +343,16 @@ TEST(Components, ConfigureSeesADiscoveryFailureAsItsError) {
     const nlohmann::json discovery = fake.inputs["m1 lxd configure"]["discovery"];
     EXPECT_EQ(discovery["m3"]["error"]["code"], "lxd_unreachable") << discovery.dump();
     EXPECT_EQ(discovery["m2"], (nlohmann::json{{"member", "m2"}}));
+}
+
+TEST(Components, ConfigureNotesAreSaidInTheRun) {
+    Fake fake;
+    ComponentRun run = make_run(fake);
+    std::vector<std::string> said;
+    run.progress = [&said](const std::string& line) { said.push_back(line); };
+    run_components(run);
+    EXPECT_NE(std::find(said.begin(), said.end(), "Plugin lxd notes: pool \"remote-fs\" not created: no ceph module"),
+              said.end());
 }
 
 }  // namespace
