@@ -19,6 +19,8 @@
 #include <climits>
 #include <cstring>
 
+#include <mutex>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -285,7 +287,21 @@ void handshake(Connection& state, bool server, const TlsCredentials& credentials
 
 }  // namespace
 
-struct TlsStream::State : Connection {};
+namespace {
+
+// A non-blocking socket that had nothing to give or take is reported by OpenSSL as a system call
+// error with EAGAIN: the same as WANT_READ/WANT_WRITE in the call's direction.
+int would_block(int error, int saved_errno, int direction) {
+    return error == SSL_ERROR_SYSCALL && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK) ? direction : error;
+}
+
+}  // namespace
+
+// One SSL object serves a reader and a writer thread at once (the dqlite tunnels copy both ways):
+// OpenSSL's calls on it are made one at a time under `io`, never held while waiting on the socket.
+struct TlsStream::State : Connection {
+    std::mutex io;
+};
 
 TlsStream::TlsStream() = default;
 TlsStream::~TlsStream() = default;
@@ -382,14 +398,20 @@ std::size_t TlsStream::read_some(void* data, std::size_t size) {
     const auto deadline = state.deadline();
     while (true) {
         std::size_t done = 0;
-        ERR_clear_error();
-        errno = 0;
-        const int rc = SSL_read_ex(state.ssl.get(), data, size, &done);
+        int rc = 0;
+        int saved_errno = 0;
+        int error = SSL_ERROR_NONE;
+        {
+            const std::lock_guard lock(state.io);
+            ERR_clear_error();
+            errno = 0;
+            rc = SSL_read_ex(state.ssl.get(), data, size, &done);
+            saved_errno = errno;
+            if (rc != 1) error = would_block(SSL_get_error(state.ssl.get(), rc), saved_errno, SSL_ERROR_WANT_READ);
+        }
         if (rc == 1) {
             return done;
         }
-        const int saved_errno = errno;
-        const int error = SSL_get_error(state.ssl.get(), rc);
         if (error == SSL_ERROR_ZERO_RETURN) {
             return 0;
         }
@@ -418,16 +440,22 @@ void TlsStream::write_all(const void* data, std::size_t size) {
     const auto* bytes = static_cast<const unsigned char*>(data);
     while (size > 0) {
         std::size_t done = 0;
-        ERR_clear_error();
-        errno = 0;
-        const int rc = SSL_write_ex(state.ssl.get(), bytes, size, &done);
+        int rc = 0;
+        int saved_errno = 0;
+        int error = SSL_ERROR_NONE;
+        {
+            const std::lock_guard lock(state.io);
+            ERR_clear_error();
+            errno = 0;
+            rc = SSL_write_ex(state.ssl.get(), bytes, size, &done);
+            saved_errno = errno;
+            if (rc != 1) error = would_block(SSL_get_error(state.ssl.get(), rc), saved_errno, SSL_ERROR_WANT_WRITE);
+        }
         if (rc == 1) {
             bytes += done;
             size -= done;
             continue;
         }
-        const int saved_errno = errno;
-        const int error = SSL_get_error(state.ssl.get(), rc);
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
             if (!net::wait_fd(state.fd.get(), error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
                 // OpenSSL wants the same write repeated; the stream cannot go on without it.
@@ -448,6 +476,7 @@ std::size_t TlsStream::pending() const {
     if (!valid() || state_->failed) {
         return 0;
     }
+    const std::lock_guard lock(state_->io);
     const int bytes = SSL_pending(state_->ssl.get());
     return bytes > 0 ? static_cast<std::size_t>(bytes) : 0;
 }
@@ -461,6 +490,7 @@ void TlsStream::close() {
         return;
     }
     State& state = *state_;
+    const std::lock_guard lock(state.io);
     state.closed = true;
     if (state.ssl && !state.failed && SSL_is_init_finished(state.ssl.get())) {
         SSL_shutdown(state.ssl.get());  // queues and tries to send close_notify; never waits for the answer
