@@ -295,12 +295,34 @@ int would_block(int error, int saved_errno, int direction) {
     return error == SSL_ERROR_SYSCALL && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK) ? direction : error;
 }
 
+// The outcome of one OpenSSL read or write call.
+struct SslCall {
+    int rc = 0;
+    std::size_t done = 0;
+    int error = SSL_ERROR_NONE;
+    int saved_errno = 0;
+};
+
 }  // namespace
 
 // One SSL object serves a reader and a writer thread at once (the dqlite tunnels copy both ways):
 // OpenSSL's calls on it are made one at a time under `io`, never held while waiting on the socket.
 struct TlsStream::State : Connection {
     std::mutex io;
+
+    // Runs `call` (SSL_read_ex or SSL_write_ex on `data`/`size`) under `io`; `direction` is what a
+    // would-block system call error means for it.
+    template <class Call, class Data>
+    SslCall locked(Call call, Data data, std::size_t size, int direction) {
+        const std::lock_guard lock(io);
+        SslCall out;
+        ERR_clear_error();
+        errno = 0;
+        out.rc = call(ssl.get(), data, size, &out.done);
+        out.saved_errno = errno;
+        if (out.rc != 1) out.error = would_block(SSL_get_error(ssl.get(), out.rc), out.saved_errno, direction);
+        return out;
+    }
 };
 
 TlsStream::TlsStream() = default;
@@ -397,18 +419,7 @@ std::size_t TlsStream::read_some(void* data, std::size_t size) {
     }
     const auto deadline = state.deadline();
     while (true) {
-        std::size_t done = 0;
-        int rc = 0;
-        int saved_errno = 0;
-        int error = SSL_ERROR_NONE;
-        {
-            const std::lock_guard lock(state.io);
-            ERR_clear_error();
-            errno = 0;
-            rc = SSL_read_ex(state.ssl.get(), data, size, &done);
-            saved_errno = errno;
-            if (rc != 1) error = would_block(SSL_get_error(state.ssl.get(), rc), saved_errno, SSL_ERROR_WANT_READ);
-        }
+        const auto [rc, done, error, saved_errno] = state.locked(SSL_read_ex, data, size, SSL_ERROR_WANT_READ);
         if (rc == 1) {
             return done;
         }
@@ -439,18 +450,8 @@ void TlsStream::write_all(const void* data, std::size_t size) {
     const auto deadline = state.deadline();
     const auto* bytes = static_cast<const unsigned char*>(data);
     while (size > 0) {
-        std::size_t done = 0;
-        int rc = 0;
-        int saved_errno = 0;
-        int error = SSL_ERROR_NONE;
-        {
-            const std::lock_guard lock(state.io);
-            ERR_clear_error();
-            errno = 0;
-            rc = SSL_write_ex(state.ssl.get(), bytes, size, &done);
-            saved_errno = errno;
-            if (rc != 1) error = would_block(SSL_get_error(state.ssl.get(), rc), saved_errno, SSL_ERROR_WANT_WRITE);
-        }
+        const auto [rc, done, error, saved_errno] =
+            state.locked(SSL_write_ex, bytes, size, SSL_ERROR_WANT_WRITE);
         if (rc == 1) {
             bytes += done;
             size -= done;
