@@ -147,7 +147,8 @@ private:
                               osd_memory_target(mem_total_, disks_.size())};
         write(ops_.layout().conf, render_conf(config_, settings));
         ::chmod(ops_.layout().conf.c_str(), 0644);
-        for (const char* dir : {"run", "log"}) mkdir(std::string(dir) == "run" ? config_.run_dir : config_.log_dir);
+        mkdir(config_.run_dir);
+        mkdir(config_.log_dir);
         mkdir(config_.data_dir + "/crash");
     }
 
