@@ -78,8 +78,13 @@ void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, 
             config.join_concurrency = value.get<unsigned>();
         } else if (key == "disks") {
             config.disks = device_list(file, key, value);
+        } else if (key == "plugin-idle-stop") {
+            if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 86400)
+                bad(file, key, "must be a whole number of seconds from 0 (never stop) to 86400, not " + value.dump());
+            config.plugin_idle_stop = std::chrono::seconds(value.get<unsigned>());
         } else {
-            bad(file, key, "is not known (accepted: plugin-dirs, disable-plugins, plugins, join-concurrency, disks)");
+            bad(file, key,
+                "is not known (accepted: plugin-dirs, disable-plugins, plugins, join-concurrency, disks, plugin-idle-stop)");
         }
     }
 }

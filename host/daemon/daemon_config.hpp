@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -21,12 +22,15 @@ struct DaemonConfig {
     // This member's own disks (/dev paths, matched on a disk's path or by-id path): its facts list
     // only these. Unset: every disk the machine has.
     std::optional<std::vector<std::string>> disks{};
+    // A plugin's worker process idle this long is stopped; the next call starts it again (0: never).
+    std::chrono::seconds plugin_idle_stop{300};
 };
 
 // Reads the config file into `config`. Accepted keys: plugin-dirs (list), disable-plugins (list),
 // plugins (map of plugin name -> map), join-concurrency (0..1000), disks (list of absolute paths
 // under /dev, e.g. [/dev/loop3, /dev/disk/by-id/X]: the only disks this member's facts list; for
-// machines that share one kernel, as the lab's members do). Unknown keys and wrong types are
+// machines that share one kernel, as the lab's members do), plugin-idle-stop (seconds, 0..86400).
+// Unknown keys and wrong types are
 // errors (invalid_config) naming the key, and the value where one entry is wrong.
 // A missing default file is fine; a missing explicit file is an error.
 void apply_config_file(DaemonConfig& config, const std::filesystem::path& file, bool explicit_file);

@@ -44,6 +44,7 @@ Member::Member(DaemonConfig config)
     scan.dirs = plugins::plugin_search_path(config_.plugin_dirs);
     scan.disabled = config_.disabled_plugins;
     scan.config = config_.plugin_config;
+    scan.idle_stop = config_.plugin_idle_stop;
     registry_.scan(scan);
 }
 

@@ -2,6 +2,7 @@
 #include "plugins/manifest.hpp"
 
 #include "common/error.hpp"
+#include "plugins/hook_table.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -70,7 +71,9 @@ json Manifest::to_json() const {
                 {"provides", provides},
                 {"config_section", config_section},
                 {"supports", supports},
-                {"join_concurrency", join_concurrency}};
+                {"join_concurrency", join_concurrency},
+                {"deadlines", deadlines},
+                {"memory_limit_mb", memory_limit_mb}};
 }
 
 Manifest read_manifest(const std::filesystem::path& dir) {
@@ -113,6 +116,25 @@ Manifest read_manifest(const std::filesystem::path& dir) {
         if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 1000)
             reader.fail("join_concurrency", "is " + value.dump(), "a whole number from 0 (no limit) to 1000");
         m.join_concurrency = value.get<unsigned>();
+    }
+    if (doc.contains("deadlines")) {
+        const json& value = doc.at("deadlines");
+        const std::string accepted = "an object of hook name: seconds from 1 to 86400";
+        if (!value.is_object()) reader.fail("deadlines", "is " + std::string(value.type_name()), accepted);
+        for (const auto& [hook, seconds] : value.items()) {
+            if (!hook_named(hook))
+                reader.fail("deadlines", "names hook \"" + hook + "\"",
+                            "hooks discover, validate, join, teardown, issue_token, configure or status");
+            if (!seconds.is_number_integer() || seconds.get<std::int64_t>() < 1 || seconds.get<std::int64_t>() > 86400)
+                reader.fail("deadlines", "gives " + hook + " " + seconds.dump(), accepted);
+            m.deadlines[hook] = seconds.get<unsigned>();
+        }
+    }
+    if (doc.contains("memory_limit_mb")) {
+        const json& value = doc.at("memory_limit_mb");
+        if (!value.is_number_integer() || value.get<std::int64_t>() < 16 || value.get<std::int64_t>() > 1048576)
+            reader.fail("memory_limit_mb", "is " + value.dump(), "a whole number of MiB from 16 to 1048576");
+        m.memory_limit_mb = value.get<std::uint64_t>();
     }
     if (doc.contains("supports")) {
         if (!doc.at("supports").is_object())

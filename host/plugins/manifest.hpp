@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,8 @@ struct Manifest {
     std::string config_section;                          // preseed section it owns ("" when none)
     unsigned join_concurrency = 0;                       // most members joining its component at once (0: no limit)
     nlohmann::json supports = nlohmann::json::object();  // component versions it supports
+    std::map<std::string, unsigned> deadlines;           // hook name -> seconds, over the host's defaults
+    std::uint64_t memory_limit_mb = 0;                   // its worker's memory limit (0: the host's default)
     std::filesystem::path dir;                           // directory holding the manifest
 
     std::filesystem::path library_path() const { return dir / library; }

@@ -1,6 +1,8 @@
 // host/plugins/plugin_record.cpp - text and JSON forms of plugin records (for `plugin list`).
 #include "plugins/plugin_record.hpp"
 
+#include "plugins/loaded_plugin.hpp"
+
 namespace microcloud::host::plugins {
 
 std::string to_string(PluginState state) {
@@ -23,6 +25,10 @@ nlohmann::json PluginRecord::to_json() const {
                        {"path", path.string()},
                        {"hooks", hooks},
                        {"unsupported_hooks", unsupported_hooks}};
+    if (plugin) {
+        out["last_crash"] = plugin->last_crash();  // null until its worker crashed, hung or ran out of memory
+        out["worker_pid"] = plugin->worker_pid();  // 0 while no worker runs (stopped when idle)
+    }
     if (manifest) {
         out["component"] = manifest->component;
         out["after"] = manifest->after;

@@ -6,10 +6,11 @@
 #include "plugins/abi_version.hpp"
 #include "plugins/host_services.hpp"
 
-#include <boost/dll/shared_library.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <cstddef>
 #include <cstdlib>
 #include <sstream>
@@ -20,8 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kRequiredDescriptorSize = offsetof(mc_plugin_descriptor, teardown) + sizeof(mc_hook_fn);
-
-void append_to_string(void* ctx, const char* data, std::size_t len) { static_cast<std::string*>(ctx)->append(data, len); }
 
 PluginRecord rejected(PluginRecord record, PluginState state, std::string reason) {
     record.state = state;
@@ -41,6 +40,21 @@ const PluginRecord* find_same(const std::vector<PluginRecord>& seen, const Manif
 
 Registry::Registry(const HostServices& services) : services_(services) {}
 
+Registry::~Registry() = default;  // the janitor stops (and is joined) before the records go
+
+void Registry::stop_idle_workers(std::stop_token stop, std::chrono::seconds idle) const {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    const auto tick = std::min<std::chrono::seconds>(idle, std::chrono::seconds(5));
+    std::unique_lock lock(mutex);
+    while (!stop.stop_requested()) {
+        wake.wait_for(lock, stop, tick, [] { return false; });  // wakes early only to stop
+        if (stop.stop_requested()) break;
+        for (const PluginRecord& r : records_)
+            if (r.plugin) r.plugin->retire_if_idle(idle);
+    }
+}
+
 void Registry::scan(const ScanOptions& options) {
     for (const fs::path& root : options.dirs) {
         std::error_code ec;
@@ -54,6 +68,8 @@ void Registry::scan(const ScanOptions& options) {
         std::sort(dirs.begin(), dirs.end());
         for (const fs::path& dir : dirs) records_.push_back(load_one(dir, options));
     }
+    if (options.idle_stop.count() > 0 && !janitor_.joinable())
+        janitor_ = std::jthread([this, idle = options.idle_stop](std::stop_token stop) { stop_idle_workers(stop, idle); });
 }
 
 PluginRecord Registry::load_one(const fs::path& dir, const ScanOptions& options) const {
@@ -89,54 +105,44 @@ PluginRecord Registry::load_one(const fs::path& dir, const ScanOptions& options)
         return rejected(std::move(record), PluginState::failed,
                         "Plugin library '" + file + "' named by the manifest's \"library\" field does not exist");
 
-    boost::dll::shared_library library;
-    try {
-        library.load(record.path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    } catch (const std::exception& e) {
-        return rejected(std::move(record), PluginState::failed, "Cannot load plugin '" + file + "': " + e.what());
-    }
-    if (!library.has(MC_ENTRY_SYMBOL))
-        return rejected(std::move(record), PluginState::failed,
-                        "Plugin entry point '" MC_ENTRY_SYMBOL "' not found in '" + file +
-                            "'. Is it built with MICROCLOUD_PLUGIN() and microcloud_add_plugin()?");
-
-    const mc_plugin_descriptor* d = library.get<const mc_plugin_descriptor*()>(MC_ENTRY_SYMBOL)();
-    if (d == nullptr)
-        return rejected(std::move(record), PluginState::failed, "Plugin '" + file + "' returned no descriptor");
-    const AbiVersion built{d->abi_major, d->abi_minor};
+    // From here on plugin code runs, in a worker process of its own.
+    nlohmann::json config = options.config.contains(manifest.name) ? options.config.at(manifest.name)
+                                                                    : nlohmann::json::object();
+    auto plugin = std::make_shared<LoadedPlugin>(manifest, std::move(config), services_, options.worker);
+    const Described described = plugin->describe();
+    if (!described.ok) return rejected(std::move(record), PluginState::failed, described.failure);
+    const nlohmann::json& d = described.facts;
+    const AbiVersion built{d.value("abi_major", 0u), d.value("abi_minor", 0u)};
     record.abi = built.str();
     if (std::string why = abi_incompatibility(host_abi(), built, file); !why.empty())
         return rejected(std::move(record), PluginState::incompatible, why);
-    if (d->struct_size < kRequiredDescriptorSize)
+    const auto struct_size = d.value("struct_size", std::size_t{0});
+    if (struct_size < kRequiredDescriptorSize)
         return rejected(std::move(record), PluginState::incompatible,
-                        "Plugin '" + file + "' has a descriptor of " + std::to_string(d->struct_size) +
+                        "Plugin '" + file + "' has a descriptor of " + std::to_string(struct_size) +
                             " bytes, smaller than the " + std::to_string(kRequiredDescriptorSize) +
                             " bytes every ABI " + std::to_string(built.major) + ".x plugin has");
     if (!(built == manifest.abi))
         return rejected(std::move(record), PluginState::failed,
                         "Manifest of '" + file + "' says ABI " + manifest.abi.str() + " but the library was built for ABI " +
                             built.str() + ": reinstall the plugin so both come from the same build");
-    const std::string built_id = d->id ? d->id : "";
+    const std::string built_id = d.value("id", "");
     if (built_id != manifest.id)
         return rejected(std::move(record), PluginState::failed,
                         "Manifest '" + (dir / "manifest.json").string() + "' names plugin '" + manifest.id +
                             "' but library '" + file + "' is plugin '" + built_id + "'");
-    if (d->version) record.version = d->version;
-    if (!d->create || !d->destroy || !d->discover || !d->validate || !d->join || !d->teardown)
+    if (const std::string v = d.value("version", ""); !v.empty()) record.version = v;
+    bool complete = d.value("has_create", false) && d.value("has_destroy", false);
+    for (Hook hook : all_hooks())
+        if (is_required(hook)) complete = complete && plugin->supports(hook);
+    if (!complete)
         return rejected(std::move(record), PluginState::failed,
                         "Plugin '" + file + "' lacks a required function (create, destroy, discover, validate, join, teardown)");
 
-    nlohmann::json config = options.config.contains(manifest.name) ? options.config.at(manifest.name)
-                                                                    : nlohmann::json::object();
-    const std::string config_text = config.dump();
-    std::string create_error;
-    void* instance = d->create(services_.api(), config_text.c_str(), &append_to_string, &create_error);
-    if (instance == nullptr)
-        return rejected(std::move(record), PluginState::failed,
-                        "Plugin '" + manifest.name + "' failed to start: " +
-                            (create_error.empty() ? std::string("no reason given") : create_error));
+    if (const std::string why = plugin->create(); !why.empty())
+        return rejected(std::move(record), PluginState::failed, "Plugin '" + manifest.name + "' failed to start: " + why);
 
-    record.plugin = std::make_shared<LoadedPlugin>(manifest.name, std::move(library), d, instance, services_);
+    record.plugin = std::move(plugin);
     for (Hook hook : all_hooks())
         (record.plugin->supports(hook) ? record.hooks : record.unsupported_hooks).emplace_back(to_string(hook));
     record.state = PluginState::loaded;

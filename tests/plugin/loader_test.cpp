@@ -359,7 +359,7 @@ TEST_F(PluginLoader, BadPluginsDoNotStopTheScan) {
     EXPECT_EQ(registry.records().size(), plugin_dirs) << describe(registry);
     std::set<std::string> loaded;
     for (const auto& plugin : registry.loaded()) loaded.insert(plugin->name());
-    EXPECT_EQ(loaded, (std::set<std::string>{"dup-a", "good", "short-table", "throwing", "twin"}))
+    EXPECT_EQ(loaded, (std::set<std::string>{"dup-a", "good", "hostile", "short-table", "throwing", "twin"}))
         << describe(registry);
 }
 

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -61,7 +62,9 @@ json valid_manifest() {
             {"provides", {"network-provider"}},
             {"config_section", "thing"},
             {"supports", {{"thing", ">=2.0"}}},
-            {"join_concurrency", 2}};
+            {"join_concurrency", 2},
+            {"deadlines", {{"join", 600}, {"status", 5}}},
+            {"memory_limit_mb", 512}};
 }
 
 class ReadManifest : public ::testing::Test {
@@ -106,13 +109,16 @@ TEST_F(ReadManifest, ReadsEveryField) {
     EXPECT_EQ(m.config_section, "thing");
     EXPECT_EQ(m.supports, json({{"thing", ">=2.0"}}));
     EXPECT_EQ(m.join_concurrency, 2u);
+    EXPECT_EQ(m.deadlines, (std::map<std::string, unsigned>{{"join", 600}, {"status", 5}}));
+    EXPECT_EQ(m.memory_limit_mb, 512u);
     EXPECT_EQ(m.dir, dir.path());
     EXPECT_EQ(m.library_path(), dir.path() / "thing.so");
 }
 
 TEST_F(ReadManifest, OptionalFieldsDefaultToEmpty) {
     json doc = valid_manifest();
-    for (const char* optional : {"component", "after", "provides", "config_section", "supports", "join_concurrency"})
+    for (const char* optional : {"component", "after", "provides", "config_section", "supports", "join_concurrency",
+                                 "deadlines", "memory_limit_mb"})
         doc.erase(optional);
     write(doc);
     Manifest m = read_manifest(dir.path());
@@ -121,6 +127,8 @@ TEST_F(ReadManifest, OptionalFieldsDefaultToEmpty) {
     EXPECT_EQ(m.config_section, "");
     EXPECT_TRUE(m.supports.empty());
     EXPECT_EQ(m.join_concurrency, 0u);
+    EXPECT_TRUE(m.deadlines.empty());
+    EXPECT_EQ(m.memory_limit_mb, 0u);
 }
 
 TEST_F(ReadManifest, RoundTripsThroughJson) {
@@ -167,7 +175,12 @@ TEST_F(ReadManifest, FieldOfTheWrongTypeIsNamed) {
                                        {"after", {1, 2}},
                                        {"abi", 1.0},
                                        {"join_concurrency", -1},
-                                       {"join_concurrency", "one"}}) {
+                                       {"join_concurrency", "one"},
+                                       {"deadlines", 30},
+                                       {"deadlines", {{"join", 0}}},
+                                       {"deadlines", {{"joining", 30}}},
+                                       {"memory_limit_mb", 1},
+                                       {"memory_limit_mb", "lots"}}) {
         json doc = valid_manifest();
         doc[field] = value;
         write(doc);

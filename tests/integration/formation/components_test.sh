@@ -62,6 +62,30 @@ for m in 1 2 3; do
 done
 pass "a failed component join rolled back the components and the membership on every machine"
 
+# ---- a component join crashes on m3 (SIGSEGV in the plugin): m3's daemon lives, the run rolls back --
+for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
+daemon_pid() { lab status --format json | jq -r ".members[$(($1 - 1))].microcloudd_pid"; }
+daemon_m3=$(daemon_pid 3)
+write_preseed "$TEST_TMP/crash.yaml" crash_join_on m3
+run_all "$TEST_TMP/crash.yaml"
+[ "$(cat "$TEST_TMP/rc-m1")" != 0 ] || fail "the initiator succeeded although recorder crashed on m3"
+out=$(cat "$TEST_TMP/out-m1")
+echo "initiator: $out"
+expect_contains "$out" "Plugin recorder failed on member m3 at step \"join\"" "the crash names plugin, member and step"
+expect_contains "$out" "SIGSEGV" "the crash names its signal"
+[ "$(daemon_pid 3)" = "$daemon_m3" ] || fail "m3's microcloudd did not survive its plugin's crash"
+for m in 1 2; do
+  log_of "$m" | jq -s -e 'map(.hook) | index("join") < index("teardown")' >/dev/null ||
+    fail "m$m: recorder was not torn down after its join: $(log_of "$m")"
+done
+for _ in $(seq 50); do mc 2 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+for m in 1 2 3; do
+  out=$(mc "$m" cluster list 2>&1) && fail "m$m is still clustered after the rollback: $out"
+done
+mc 3 plugin list --format json | jq -e '.[] | select(.name == "recorder") | .last_crash.code == "plugin_crashed"' >/dev/null ||
+  fail "plugin list on m3 does not show the crash: $(mc 3 plugin list --format json)"
+pass "a component join that crashed rolled back every machine; m3's daemon kept running and shows the crash"
+
 # ---- a joiner killed during its join: rollback, and it can take part again -----------------------------
 for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
 write_preseed "$TEST_TMP/hang.yaml" hang_join_on m3

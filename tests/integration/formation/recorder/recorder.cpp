@@ -1,10 +1,11 @@
 // tests/integration/formation/recorder/recorder.cpp - a test plugin for the component steps of
 // formation: every hook appends one JSON line to <member state dir>/recorder.log (hook, member,
-// bootstrap, token); its join fails on the member its preseed section names in fail_join_on, and
-// hangs for 30 s on the one named in hang_join_on.
+// bootstrap, token); its join fails on the member its preseed section names in fail_join_on,
+// crashes (SIGSEGV) on the one named in crash_join_on, and hangs for 30 s on the one in hang_join_on.
 #include <microcloud/sdk/plugin.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -28,6 +29,11 @@ public:
         if (!fail_on.empty() && fail_on == member(ctx)) {
             note(ctx, "join-failed", {});
             throw microcloud::sdk::Error("recorder_join_failed", "recorder was told to fail on " + fail_on);
+        }
+        const std::string crash_on = input.value("config", Json::object()).value("crash_join_on", std::string());
+        if (!crash_on.empty() && crash_on == member(ctx)) {
+            note(ctx, "join-crashed", {});
+            std::raise(SIGSEGV);  // a plugin bug: only this plugin's worker process may die of it
         }
         const std::string hang_on = input.value("config", Json::object()).value("hang_join_on", std::string());
         if (!hang_on.empty() && hang_on == member(ctx)) {

@@ -1,0 +1,106 @@
+// host/plugin_worker/main.cpp - microcloud-plugin-worker: the small process microcloudd starts for
+// each plugin, so that a plugin which crashes, hangs or runs out of memory takes only this process
+// down. Usage: microcloud-plugin-worker --fd N [--memory-limit-mb M]; N is this end of the
+// daemon's socketpair. The process ends when the daemon closes the socket or asks it to stop.
+#include "plugin_worker/daemon_link.hpp"
+#include "plugin_worker/plugin_host.hpp"
+#include "plugins/worker_wire.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <new>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace microcloud::host;
+
+int g_fd = -1;  // for the terminate handler, which can take no arguments
+
+// An exception that escaped on a thread the plugin started: say what it was, then end.
+[[noreturn]] void on_terminate() {
+    if (std::exception_ptr current = std::current_exception()) {
+        std::string what = "an exception of a type that is not std::exception";
+        try {
+            std::rethrow_exception(current);
+        } catch (const std::bad_alloc&) {
+            ::_exit(plugins::wire::kExitOutOfMemory);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        plugins::wire::write_frame(g_fd, {{"t", "uncaught"}, {"message", what}});
+        ::_exit(plugins::wire::kExitUncaughtException);
+    }
+    std::abort();
+}
+
+[[noreturn]] void on_out_of_memory() { ::_exit(plugins::wire::kExitOutOfMemory); }
+
+bool parse_number(std::string_view text, long& out) {
+    char* end = nullptr;
+    const std::string copy(text);
+    out = std::strtol(copy.c_str(), &end, 10);
+    return !copy.empty() && end && *end == '\0' && out >= 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long fd = -1;
+    long memory_mb = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string_view flag = argv[i];
+        long* target = flag == "--fd" ? &fd : flag == "--memory-limit-mb" ? &memory_mb : nullptr;
+        if (!target || !parse_number(argv[i + 1], *target)) {
+            std::fprintf(stderr, "usage: microcloud-plugin-worker --fd N [--memory-limit-mb M]\n");
+            return plugins::wire::kExitBadArguments;
+        }
+    }
+    if (fd < 0 || argc % 2 == 0) {
+        std::fprintf(stderr, "usage: microcloud-plugin-worker --fd N [--memory-limit-mb M]\n");
+        return plugins::wire::kExitBadArguments;
+    }
+    if (memory_mb > 0) {
+        // RLIMIT_DATA counts what the plugin can actually write (heap, anonymous mappings), not
+        // address space merely reserved, so thread stacks and malloc arenas do not trip it.
+        const rlim_t bytes = static_cast<rlim_t>(memory_mb) * 1024 * 1024;
+        const rlimit limit{bytes, bytes};
+        ::setrlimit(RLIMIT_DATA, &limit);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    g_fd = static_cast<int>(fd);
+    std::set_terminate(&on_terminate);
+    std::set_new_handler(&on_out_of_memory);
+
+    plugin_worker::DaemonLink link(g_fd);
+    plugin_worker::PluginHost plugin(link);
+    for (;;) {
+        plugins::wire::Frame frame = plugins::wire::read_frame(g_fd, std::nullopt);
+        if (frame.status != plugins::wire::ReadStatus::ok) break;
+        const nlohmann::json& m = frame.message;
+        const std::string type = m.value("t", "");
+        if (type == "svc_reply") {
+            link.deliver(m);
+        } else if (type == "call") {
+            plugin.start_call(m.value("hook", ""), m.value("input", ""));
+        } else if (type == "load") {
+            link.send(plugin.load(m.value("library", "")));
+        } else if (type == "create") {
+            link.send(plugin.create(m.value("config", "{}")));
+        } else if (type == "stop") {
+            break;
+        }
+    }
+    // The daemon is gone or asked us to stop. A hook still running cannot be stopped cleanly.
+    link.close();
+    if (plugin.busy()) ::_exit(0);
+    plugin.destroy();
+    ::_exit(0);
+}
