@@ -1,6 +1,8 @@
 // host/cli/daemon_client.cpp - HTTP over the control socket, unwrapping the envelope.
 #include "cli/daemon_client.hpp"
 
+#include "cli/interrupt_cancels.hpp"
+
 #include "api/envelope.hpp"
 #include "api/paths.hpp"
 #include "common/error.hpp"
@@ -72,7 +74,12 @@ nlohmann::json DaemonClient::post_streaming(const std::string& path, const nlohm
             }
         }
     };
-    const exec::HttpReply reply = send(request);
+    exec::HttpReply reply;
+    {
+        // Ctrl-C cancels the operation in the daemon; this call keeps reading until its end.
+        const InterruptCancels interrupt([this] { post("/1.0/operations/cancel", nlohmann::json::object()); });
+        reply = send(request);
+    }
     plain += pending;
     if (envelope.is_null()) return api::unwrap(reply.status, plain);
     const int status = envelope.value("type", "") == "error" ? envelope.value("error_code", 500) : 200;

@@ -47,15 +47,22 @@ httplib::Server::Handler json_handler(std::function<nlohmann::json(const nlohman
 }
 
 using Progress = std::function<void(const std::string&)>;
+using Cancelled = std::function<bool()>;
 
 // Like json_handler for long operations: a client that accepts application/x-ndjson gets a
 // streamed answer, one JSON line per progress step ({"type": "progress", "message"}) and a last
 // line {"type": "result", "envelope": ...}; other clients get the plain envelope at the end.
+// While it runs, the operation is registered in `operations` so that a cancel request reaches it.
 httplib::Server::Handler streaming_handler(
-    std::function<nlohmann::json(const nlohmann::json&, const Progress&)> produce) {
-    return [produce = std::move(produce)](const httplib::Request& req, httplib::Response& res) {
+    RunningOperations& operations,
+    std::function<nlohmann::json(const nlohmann::json&, const Progress&, const Cancelled&)> produce) {
+    return [&operations, produce = std::move(produce)](const httplib::Request& req, httplib::Response& res) {
         if (req.get_header_value("Accept") != "application/x-ndjson") {
-            json_handler([&](const nlohmann::json& body) { return produce(body, {}); })(req, res);
+            json_handler([&](const nlohmann::json& body) {
+                const auto operation = operations.begin();
+                const RunningOperations::Flag flag = operation->flag();
+                return produce(body, {}, [flag] { return flag->load(); });
+            })(req, res);
             return;
         }
         nlohmann::json body = nlohmann::json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
@@ -66,17 +73,20 @@ httplib::Server::Handler streaming_handler(
             return;
         }
         res.status = 200;
-        res.set_chunked_content_provider("application/x-ndjson", [produce, body, what = req.method + " " + req.path](
+        res.set_chunked_content_provider("application/x-ndjson", [&operations, produce, body,
+                                                                  what = req.method + " " + req.path](
                                                                      size_t, httplib::DataSink& sink) {
+            const auto operation = operations.begin();
+            const RunningOperations::Flag flag = operation->flag();
             const auto line = [&sink](const nlohmann::json& value) {
                 const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
                 sink.write(text.data(), text.size());
             };
             nlohmann::json envelope;
             try {
-                envelope = api::sync_response(produce(body, [&line](const std::string& message) {
-                    line({{"type", "progress"}, {"message", message}});
-                }));
+                envelope = api::sync_response(produce(
+                    body, [&line](const std::string& message) { line({{"type", "progress"}, {"message", message}}); },
+                    [flag] { return flag->load(); }));
             } catch (const Error& e) {
                 const int status = api::http_status_for(e.code());
                 envelope = api::error_response(status, e.what(), e.code(), e.details());
@@ -134,7 +144,9 @@ void ControlServer::routes() {
     server_.Post("/1.0/cluster/join", json_handler([this](const nlohmann::json& body) {
                      return membership_.join(field(body, "token"), field(body, "address"));
                  }));
-    server_.Post("/1.0/cluster/remove", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+    server_.Post("/1.0/cluster/remove",
+                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
+                                                       const Cancelled& cancelled) {
                      const std::string name = field(body, "name");
                      const bool force = body.value("force", false);
                      nlohmann::json components;
@@ -144,14 +156,17 @@ void ControlServer::routes() {
                          const formation::PreseedContext context{
                              .membership = membership_, .name = member_.name(), .components = member_.components()};
                          components = formation::remove_from_components(
-                             formation::component_run(context, {}, false, nlohmann::json::object(), progress), name,
-                             force);
+                             formation::component_run(context, {}, false, nlohmann::json::object(), progress,
+                                                      cancelled),
+                             name, force);
                      }
                      nlohmann::json removed = membership_.remove(name, force);
                      if (!components.is_null()) removed["components"] = components;
                      return removed;
                  }));
-    server_.Post("/1.0/preseed", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+    server_.Post("/1.0/preseed",
+                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
+                                                       const Cancelled& cancelled) {
                      const formation::PreseedContext context{.membership = membership_,
                                                              .facts = member_.system_facts(),
                                                              .name = member_.name(),
@@ -159,7 +174,8 @@ void ControlServer::routes() {
                                                              .services = member_.services(),
                                                              .components = member_.components(),
                                                              .join_concurrency = member_.join_concurrency(),
-                                                             .progress = progress};
+                                                             .progress = progress,
+                                                             .cancelled = cancelled};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));
     server_.Post("/1.0/session/initiating", json_handler([this](const nlohmann::json& body) {
@@ -176,12 +192,20 @@ void ControlServer::routes() {
                          if (name.is_string()) names.insert(name.get<std::string>());
                      return sessions_.select(names);
                  }));
-    server_.Post("/1.0/session/stop", streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+    server_.Post("/1.0/session/stop",
+                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
+                                                       const Cancelled&) {
                      return sessions_.stop(body.value("reason", ""), body.value("abort", false), progress);
                  }));
     server_.Post("/1.0/session/joining",
-                 streaming_handler([this](const nlohmann::json& body, const Progress& progress) {
+                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
+                                                       const Cancelled&) {
                      return sessions_.join(body, progress);
+                 }));
+    server_.Post("/1.0/operations/cancel", json_handler([this](const nlohmann::json&) {
+                     const std::size_t count = operations_.cancel_all();
+                     spdlog::info("cancel requested: {} running operation(s)", count);
+                     return nlohmann::json{{"cancelled", count}};
                  }));
     server_.Post("/1.0/shutdown", json_handler([](const nlohmann::json&) {
                      // The daemon's signal thread runs the same clean shutdown as for SIGTERM.

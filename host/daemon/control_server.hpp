@@ -2,6 +2,8 @@
 // that the microcloud CLI talks to.
 #pragma once
 
+#include "daemon/running_operations.hpp"
+
 #include "daemon/member.hpp"
 #include "formation/session_control.hpp"
 #include "membership/membership.hpp"
@@ -33,6 +35,7 @@ private:
     membership::Membership& membership_;
     formation::SessionControl& sessions_;
     std::filesystem::path socket_path_;
+    RunningOperations operations_;
     httplib::Server server_;
 };
 

@@ -15,6 +15,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 namespace po = boost::program_options;
@@ -27,6 +28,7 @@ struct Flags {
     std::string config;
     std::vector<std::string> plugin_dirs;
     std::vector<std::string> disabled;
+    std::optional<unsigned> plugin_idle_stop;
     bool debug = false;
     bool verbose = false;
 };
@@ -40,6 +42,8 @@ bool parse_flags(int argc, char** argv, Flags& flags) {
         "config", po::value(&flags.config), "config file (default <state-dir>/microcloudd.yaml)")(
         "plugin-dir", po::value(&flags.plugin_dirs)->composing(), "extra plugin directory (repeatable)")(
         "disable-plugin", po::value(&flags.disabled)->composing(), "leave a plugin out (repeatable)")(
+        "plugin-idle-stop", po::value<unsigned>()->notifier([&flags](unsigned s) { flags.plugin_idle_stop = s; }),
+        "seconds after which an idle plugin worker stops (0: never; default from the config, else 300)")(
         "debug,d", po::bool_switch(&flags.debug), "debug logging")("verbose,v", po::bool_switch(&flags.verbose),
                                                                    "informational logging");
     po::variables_map vm;
@@ -65,6 +69,7 @@ daemon::DaemonConfig build_config(const Flags& flags) {
         explicit_file ? std::filesystem::path(flags.config) : config.state_dir / "microcloudd.yaml";
     daemon::apply_config_file(config, file, explicit_file);
     config.disabled_plugins.insert(flags.disabled.begin(), flags.disabled.end());
+    if (flags.plugin_idle_stop) config.plugin_idle_stop = std::chrono::seconds(*flags.plugin_idle_stop);
     return config;
 }
 

@@ -32,6 +32,9 @@ struct HookFailure {
     }
 };
 
+// The code of the HookFailure that stands for a cancelled run.
+constexpr std::string_view kCancelled = "cancelled";
+
 // A hook that is not written (not_implemented) or not offered (unsupported): the plugin takes no part.
 bool takes_no_part(const std::string& code) {
     return code == "not_implemented" || code == "unsupported";
@@ -139,6 +142,11 @@ public:
                 for (const auto& name : wave) configure(name);
         } catch (const HookFailure& failure) {
             rollback();
+            if (failure.code == kCancelled)
+                throw Error("cancelled",
+                            "The run was cancelled from the command line before " + failure.plugin + "'s step \"" +
+                                failure.step + "\" on " + failure.member + "; what it had changed was rolled back",
+                            {{"member", failure.member}, {"plugin", failure.plugin}, {"step", failure.step}});
             throw failure.error();
         }
         for (const auto& plugin : taking_part) report_["plugins"][plugin.name]["state"] = "formed";
@@ -151,6 +159,12 @@ private:
     }
 
     const std::string& leader() const { return run_.members.front(); }
+
+    // Stops the run before `step` when it was cancelled (go() rolls back).
+    void stop_if_cancelled(const std::string& member, const std::string& plugin, const std::string& step) const {
+        if (run_.cancelled && run_.cancelled())
+            throw HookFailure{member, plugin, step, std::string(kCancelled), "the run was cancelled"};
+    }
 
     nlohmann::json config_of(const ComponentPlugin& plugin) const {
         if (plugin.config_section.empty() || !run_.config.contains(plugin.config_section))
@@ -293,6 +307,7 @@ private:
             input["published"] = published_;
         }
         if (run_.bootstrap) {
+            stop_if_cancelled(leader(), name, "bootstrap");
             say("Bootstrapping " + name + " on " + leader());
             nlohmann::json bootstrap = input;
             bootstrap["bootstrap"] = true;
@@ -313,6 +328,7 @@ private:
                 joins.clear();
             }
             joins.push_back(std::async(std::launch::async, [this, name, member, input] {
+                stop_if_cancelled(member, name, "join");
                 nlohmann::json join = input;
                 join["bootstrap"] = false;
                 const nlohmann::json token = ask(leader(), name, "issue_token", {{"name", member}});
@@ -340,6 +356,7 @@ private:
     }
 
     void configure(const std::string& name) {
+        stop_if_cancelled(leader(), name, "configure");
         nlohmann::json input = plan_for(plugin(name));
         input["published"] = published_;
         input["discovery"] = discovery_of(name);

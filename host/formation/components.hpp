@@ -41,6 +41,9 @@ struct ComponentRun {
     nlohmann::json disks = nlohmann::json::object();
     HookCall call{};
     std::function<void(const std::string&)> progress{};
+    // True once the operation was cancelled (the CLI's Ctrl-C): no further step starts, and what
+    // the run changed is rolled back (Error "cancelled").
+    std::function<bool()> cancelled{};
 };
 
 // Every hook input built from the plan (validate, join, configure) holds "members", "addresses",

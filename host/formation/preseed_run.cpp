@@ -87,7 +87,8 @@ void forget_if_orphaned(const Preseed& preseed, const PreseedContext& context,
 }
 
 ComponentRun component_run(const PreseedContext& context, const std::set<std::string>& joining, bool bootstrap,
-                           const nlohmann::json& config, const std::function<void(const std::string&)>& progress) {
+                           const nlohmann::json& config, const std::function<void(const std::string&)>& progress,
+                           std::function<bool()> cancelled) {
     ComponentRun run;
     run.members.push_back(context.name);
     const nlohmann::json members = context.membership.clustered() ? context.membership.list() : nlohmann::json::array();
@@ -109,6 +110,7 @@ ComponentRun component_run(const PreseedContext& context, const std::set<std::st
         return membership.call_member_hook(member, plugin, hook, input);
     };
     run.progress = progress;
+    run.cancelled = cancelled ? std::move(cancelled) : context.cancelled;
     return run;
 }
 
@@ -215,6 +217,13 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     nlohmann::json components;
     nlohmann::json disks = nlohmann::json::object();
     std::shared_ptr<InitiatorSession> session;
+    // Stops the run at the next step once the CLI cancelled it; the catch below rolls back.
+    const auto stop_if_cancelled = [&] {
+        if (context.cancelled && context.cancelled())
+            throw Error("cancelled", "The run was cancelled from the command line at step \"" + step +
+                                         "\"; what it had changed was rolled back",
+                        {{"step", step}});
+    };
     try {
         if (bootstrap) {
             say("Bootstrapping the cluster on " + address);
@@ -240,9 +249,17 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             std::to_string(preseed.session_timeout.count()) + " s)");
         step = "wait for the systems to join";
         const auto deadline = std::chrono::steady_clock::now() + preseed.session_timeout;
-        admitted = session->wait_for_all(deadline);
+        for (;;) {  // in slices, so that a cancel is seen within a quarter second
+            const auto slice = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(250));
+            admitted = session->wait_for_all(slice);
+            const bool everyone = std::includes(admitted.begin(), admitted.end(), expected.begin(), expected.end());
+            // Back before the slice ended without everyone: the session was stopped.
+            if (everyone || std::chrono::steady_clock::now() < slice || slice == deadline) break;
+            stop_if_cancelled();
+        }
         std::set<std::string> online;
         for (;;) {  // at least once, also when the deadline has passed
+            stop_if_cancelled();
             online.clear();
             for (const auto& member : context.membership.list())
                 if (member.value("status", "") == "ONLINE") online.insert(member.value("name", ""));
@@ -264,6 +281,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         const std::size_t voters_wanted = std::min<std::size_t>(expected.size() + 1, 3);
         for (const auto settle_until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
              std::chrono::steady_clock::now() < settle_until;) {
+            stop_if_cancelled();
             std::size_t voters = 0;
             for (const auto& member : context.membership.list()) voters += member.value("role", "") == "voter" ? 1 : 0;
             if (voters >= voters_wanted) break;
@@ -271,6 +289,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         }
         say("Roles settled: " + std::to_string(voters_wanted) + " voter(s)");
         step = "choose the disks";
+        stop_if_cancelled();
         std::vector<std::string> taking_part(expected.begin(), expected.end());  // joining now, and
         if (bootstrap) taking_part.insert(taking_part.begin(), context.name);    // this one when new
         disks = choose_disks(
@@ -278,6 +297,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             [&membership = context.membership](const std::string& member) { return membership.member_facts(member); },
             say);
         step = "form the components";
+        stop_if_cancelled();
         ComponentRun run = component_run(context, expected, bootstrap, preseed.document, say);
         run.disks = disks;
         components = run_components(run);

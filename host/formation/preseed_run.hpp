@@ -26,12 +26,15 @@ struct PreseedContext {
     std::vector<ComponentPlugin> components{};      // the loaded plugins, for the component steps
     unsigned join_concurrency = 0;                  // members joining a component at once (0: all)
     std::function<void(const std::string&)> progress{};
+    std::function<bool()> cancelled{};              // true once the CLI cancelled the run (Ctrl-C)
 };
 
 // The component step of a formation led by this member: every member (this one first), those
 // joining now, whether components are bootstrapped, hooks reached through the membership.
+// `cancelled` defaults to the context's.
 ComponentRun component_run(const PreseedContext& context, const std::set<std::string>& joining, bool bootstrap,
-                           const nlohmann::json& config, const std::function<void(const std::string&)>& progress);
+                           const nlohmann::json& config, const std::function<void(const std::string&)>& progress,
+                           std::function<bool()> cancelled = {});
 
 // The undo of a formation's membership steps: the systems admitted are told to forget the
 // cluster (a bootstrapped cluster is then forgotten here too) or, when the cluster existed

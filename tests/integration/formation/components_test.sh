@@ -86,6 +86,31 @@ mc 3 plugin list --format json | jq -e '.[] | select(.name == "recorder") | .las
   fail "plugin list on m3 does not show the crash: $(mc 3 plugin list --format json)"
 pass "a component join that crashed rolled back every machine; m3's daemon kept running and shows the crash"
 
+# ---- Ctrl-C on the initiator's CLI while it waits for the others: the run stops and rolls back -------
+cli_of() {  # cli_of M: pid of the `microcloud` CLI running in member M's network namespace
+  local daemon p
+  daemon=$(daemon_pid "$1")
+  for p in $(pgrep -x microcloud); do
+    [ "$(readlink "/proc/$p/ns/net")" = "$(readlink "/proc/$daemon/ns/net")" ] && { echo "$p"; return 0; }
+  done
+  return 1
+}
+write_preseed "$TEST_TMP/alone.yaml"  # m2 and m3 are not started: m1 waits for them
+(set +e; mc 1 preseed <"$TEST_TMP/alone.yaml" >"$TEST_TMP/cancel-m1" 2>&1; echo $? >"$TEST_TMP/cancel-rc") &
+waiter=$!
+for _ in $(seq 100); do grep -q "Waiting for 2 system" "$TEST_TMP/cancel-m1" 2>/dev/null && break; sleep 0.1; done
+grep -q "Waiting for 2 system" "$TEST_TMP/cancel-m1" || fail "m1 never waited for the others: $(cat "$TEST_TMP/cancel-m1")"
+t0=$(now_ms)
+kill -INT "$(cli_of 1)" || fail "no microcloud CLI runs in m1"
+wait "$waiter" || true
+out=$(cat "$TEST_TMP/cancel-m1")
+echo "$out"
+[ "$(cat "$TEST_TMP/cancel-rc")" != 0 ] || fail "the cancelled run exited 0"
+expect_contains "$out" "Cancelling" "the CLI says it cancels"
+expect_contains "$out" "cancelled from the command line" "the run ends as cancelled"
+out=$(mc 1 cluster list 2>&1) && fail "m1 is still clustered after the cancelled run: $out"
+pass "Ctrl-C ended the run in $(($(now_ms) - t0)) ms and m1 forgot the cluster it had bootstrapped"
+
 # ---- a joiner killed during its join: rollback, and it can take part again -----------------------------
 for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
 write_preseed "$TEST_TMP/hang.yaml" hang_join_on m3

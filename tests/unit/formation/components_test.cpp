@@ -174,6 +174,26 @@ TEST(Components, FailedJoinRollsBackInReverseAndNamesMemberPluginStep) {
     }
 }
 
+TEST(Components, CancelStopsAtTheNextStepAndRollsBack) {
+    Fake fake;
+    ComponentRun run = make_run(fake);
+    // Cancelled once the first wave's bootstraps ran (as the CLI's Ctrl-C would, mid-run).
+    run.cancelled = [&fake] {
+        const std::lock_guard lock(fake.mutex);
+        return fake.called("m1 ovn join") && fake.called("m1 ceph join");
+    };
+    try {
+        run_components(run);
+        FAIL() << "accepted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), "cancelled");
+        EXPECT_NE(std::string(error.what()).find("rolled back"), std::string::npos) << error.what();
+    }
+    EXPECT_FALSE(fake.called("m1 lxd join"));  // the next wave never started
+    EXPECT_FALSE(fake.called("m1 ovn configure"));
+    for (const std::string plugin : {"ovn", "ceph"}) EXPECT_TRUE(fake.called("m1 " + plugin + " teardown"));
+}
+
 TEST(Components, JoinConcurrencyBoundsTheJoinsInFlight) {
     for (const unsigned limit : {0u, 1u}) {
         Fake fake;
