@@ -38,7 +38,10 @@ pass "3 voters ONLINE; the hostile plugin answers status on m1"
 pid_before=$(daemon_pid 1)
 control="$(state 1)/hostile.control"
 rows=()
-for what in segv abort throw thread_throw hang alloc exit; do
+cases=(segv abort throw thread_throw hang alloc exit)
+# Sanitizer builds run workers without a memory limit (their shadow memory would count against it).
+if grep -q __asan_init "$build/bin/microcloud-plugin-worker"; then cases=(segv abort throw thread_throw hang exit); fi
+for what in "${cases[@]}"; do
   printf 'discover=%s\nstatus=%s\n' "$what" "$what" >"$control"
   t0=$(now_ms)
   out=$(mc 1 status --format json) || fail "status on m1 failed while the plugin misbehaved ($what): $out"
