@@ -49,6 +49,24 @@ TEST(DaemonConfig, JoinConcurrencyIsAWholeNumber) {
     }
 }
 
+TEST(DaemonConfig, PluginIdleStopIsSecondsUpToADay) {
+    TempDir dir;
+    daemon::DaemonConfig config;
+    EXPECT_EQ(config.plugin_idle_stop, std::chrono::seconds(300));
+    daemon::apply_config_file(config, write(dir, "plugin-idle-stop: 0\n"), true);
+    EXPECT_EQ(config.plugin_idle_stop, std::chrono::seconds(0));
+    for (const char* bad : {"plugin-idle-stop: -1\n", "plugin-idle-stop: soon\n", "plugin-idle-stop: 90000\n"}) {
+        try {
+            daemon::apply_config_file(config, write(dir, bad), true);
+            FAIL() << "accepted " << bad;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), "invalid_config");
+            EXPECT_NE(std::string(e.what()).find("\"plugin-idle-stop\""), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("from 0 (never stop) to 86400"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(DaemonConfig, UnknownKeyIsNamedWithTheAcceptedOnes) {
     TempDir dir;
     auto file = write(dir, "disable_plugins: [fan]\n");
@@ -61,7 +79,7 @@ TEST(DaemonConfig, UnknownKeyIsNamedWithTheAcceptedOnes) {
         std::string message = e.what();
         EXPECT_NE(message.find("\"disable_plugins\""), std::string::npos);
         EXPECT_NE(message.find("disable-plugins"), std::string::npos);
-        EXPECT_NE(message.find("disks)"), std::string::npos) << message;  // the last accepted key
+        EXPECT_NE(message.find("plugin-idle-stop)"), std::string::npos) << message;  // the last accepted key
     }
 }
 
