@@ -57,6 +57,7 @@ nlohmann::json DaemonClient::post_streaming(const std::string& path, const nlohm
     request.timeout = timeout;
     request.headers["Accept"] = "application/x-ndjson";
     std::string pending;
+    std::string last_step;  // the last progress line, to say where a daemon that went away was
     nlohmann::json envelope;
     std::string plain;  // an answer that was not streamed (an error before the stream began)
     request.on_body = [&](std::string_view piece) {
@@ -66,7 +67,8 @@ nlohmann::json DaemonClient::post_streaming(const std::string& path, const nlohm
             const std::string raw = pending.substr(0, end);
             pending.erase(0, end + 1);
             if (line.is_object() && line.value("type", "") == "progress") {
-                if (progress) progress(line.value("message", ""));
+                last_step = line.value("message", "");
+                if (progress) progress(last_step);
             } else if (line.is_object() && line.value("type", "") == "result") {
                 envelope = line.value("envelope", nlohmann::json());
             } else {
@@ -78,7 +80,16 @@ nlohmann::json DaemonClient::post_streaming(const std::string& path, const nlohm
     {
         // Ctrl-C cancels the operation in the daemon; this call keeps reading until its end.
         const InterruptCancels interrupt([this] { post("/1.0/operations/cancel", nlohmann::json::object()); });
-        reply = send(request);
+        try {
+            reply = send(request);
+        } catch (const Error& e) {
+            if (last_step.empty()) throw;
+            // The daemon went away mid-run (killed, or its machine stopped).
+            throw Error("daemon_lost",
+                        "microcloudd stopped answering during \"" + last_step + "\" (" + e.what() +
+                            "); when it starts again it undoes what a formation it led had changed",
+                        {{"step", last_step}});
+        }
     }
     plain += pending;
     if (envelope.is_null()) return api::unwrap(reply.status, plain);

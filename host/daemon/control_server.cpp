@@ -175,7 +175,8 @@ void ControlServer::routes() {
                                                              .components = member_.components(),
                                                              .join_concurrency = member_.join_concurrency(),
                                                              .progress = progress,
-                                                             .cancelled = cancelled};
+                                                             .cancelled = cancelled,
+                                                             .state_dir = member_.state_dir()};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));
     server_.Post("/1.0/session/initiating", json_handler([this](const nlohmann::json& body) {

@@ -7,6 +7,7 @@
 #include "daemon/control_server.hpp"
 #include "daemon/daemon_config.hpp"
 #include "daemon/member.hpp"
+#include "formation/formation_journal.hpp"
 #include "formation/session_control.hpp"
 #include "membership/membership.hpp"
 
@@ -93,6 +94,13 @@ int run(const Flags& flags) {
     membership.set_hook_runner([&member](const std::string& plugin, const std::string& hook,
                                          const nlohmann::json& input) { return member.run_hook(plugin, hook, input); });
     membership.resume();
+    // A formation this member led and did not finish (it was killed) is undone before any client
+    // can start another.
+    try {
+        formation::recover_interrupted_formation(formation::journal_path(config.state_dir), membership);
+    } catch (const Error& e) {
+        spdlog::error("could not undo an interrupted formation: {}", e.what());
+    }
     formation::SessionControl sessions(membership, member.name(), member.services(), member.components(),
                                        [&member] { return member.system_facts(); }, member.join_concurrency());
     daemon::ControlServer server(member, membership, sessions, api::control_socket(config.state_dir));

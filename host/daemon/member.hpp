@@ -43,6 +43,7 @@ public:
     nlohmann::json status() const;
 
     const std::string& name() const { return name_; }
+    const std::filesystem::path& state_dir() const { return config_.state_dir; }
 
 private:
     DaemonConfig config_;

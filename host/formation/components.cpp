@@ -311,6 +311,7 @@ private:
             say("Bootstrapping " + name + " on " + leader());
             nlohmann::json bootstrap = input;
             bootstrap["bootstrap"] = true;
+            if (run_.join_starts) run_.join_starts(name, leader());
             const nlohmann::json result = call(leader(), name, "bootstrap", "join", bootstrap);
             record(name, leader());
             const std::lock_guard lock(mutex_);
@@ -339,6 +340,7 @@ private:
                                       token["error"].value("message", "")};
                 }
                 say("Joining " + member + " to " + name);
+                if (run_.join_starts) run_.join_starts(name, member);
                 const nlohmann::json result = call(member, name, "join", "join", join);
                 record(name, member);
                 // Growing a cluster: the first join's answer is what the plugins after it read.

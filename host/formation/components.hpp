@@ -44,6 +44,8 @@ struct ComponentRun {
     // True once the operation was cancelled (the CLI's Ctrl-C): no further step starts, and what
     // the run changed is rolled back (Error "cancelled").
     std::function<bool()> cancelled{};
+    // Told just before a plugin's join (bootstrap included) starts on a member (the run's journal).
+    std::function<void(const std::string& plugin, const std::string& member)> join_starts{};
 };
 
 // Every hook input built from the plan (validate, join, configure) holds "members", "addresses",

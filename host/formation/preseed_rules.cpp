@@ -54,7 +54,7 @@ bool is_cidr6(const std::string& text) {
     if (slash == std::string::npos) return false;
     unsigned char buffer[16];
     const std::string prefix = text.substr(slash + 1);
-    return ::inet_pton(AF_INET6, text.substr(0, slash).c_str(), buffer) == 1 && !prefix.empty() &&
+    return ::inet_pton(AF_INET6, text.substr(0, slash).c_str(), buffer) == 1 && !prefix.empty() && prefix.size() <= 3 &&
            prefix.find_first_not_of("0123456789") == std::string::npos && std::stoi(prefix) <= 128;
 }
 

@@ -2,6 +2,8 @@
 // initiator, or discovery/session/join on a joiner, with rollback on failure.
 #include "formation/preseed_run.hpp"
 
+#include "formation/formation_journal.hpp"
+
 #include "common/error.hpp"
 #include "discovery/interface_choice.hpp"
 #include "formation/initiator_session.hpp"
@@ -217,6 +219,10 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     nlohmann::json components;
     nlohmann::json disks = nlohmann::json::object();
     std::shared_ptr<InitiatorSession> session;
+    // What this run changes, on disk until it ends: a daemon killed mid-run undoes it when it
+    // starts again (formation_journal.hpp).
+    FormationJournal journal(context.state_dir.empty() ? std::filesystem::path() : journal_path(context.state_dir),
+                             bootstrap);
     // Stops the run at the next step once the CLI cancelled it; the catch below rolls back.
     const auto stop_if_cancelled = [&] {
         if (context.cancelled && context.cancelled())
@@ -239,6 +245,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             .services = context.services,
             .admit =
                 [&](const JoinIntent& intent) {
+                    journal.admitted(intent.name);
                     return context.membership.issue_token(intent.name).at("token").get<std::string>();
                 },
             .announce_on = chosen};
@@ -300,13 +307,18 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         stop_if_cancelled();
         ComponentRun run = component_run(context, expected, bootstrap, preseed.document, say);
         run.disks = disks;
+        run.join_starts = [&journal](const std::string& plugin, const std::string& member) {
+            journal.join_starts(plugin, member);
+        };
         components = run_components(run);
+        journal.finish();
     } catch (const Error& error) {
         context.membership.set_session_handler({});
         if (session) admitted = session->admitted();
         session.reset();
         spdlog::warn("preseed on {} failed at step \"{}\": {}; rolling back", context.name, step, error.what());
         undo_admissions(context.membership, admitted, bootstrap);
+        journal.finish();
         failed(context.name, step, error);
     }
     return {{"plan", plan},

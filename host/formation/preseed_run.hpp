@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -27,6 +28,7 @@ struct PreseedContext {
     unsigned join_concurrency = 0;                  // members joining a component at once (0: all)
     std::function<void(const std::string&)> progress{};
     std::function<bool()> cancelled{};              // true once the CLI cancelled the run (Ctrl-C)
+    std::filesystem::path state_dir{};              // where the run's journal is kept (none when empty)
 };
 
 // The component step of a formation led by this member: every member (this one first), those
