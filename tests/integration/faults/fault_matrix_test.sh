@@ -7,7 +7,9 @@
 # half-joined, and the same preseed then forms the cloud (or, where the fault came after the last
 # step that needed the victim and the run succeeded, the cloud is whole once it is back). A killed
 # initiator undoes its run when it starts again (formation_journal.hpp). Prints the matrix.
-# Usage: fault_matrix_test.sh BUILD_DIR PLUGIN_DIR [CASE...]   Exit 0: passed; 77: skipped.
+# Then every microcloudd SIGKILLed at once and restarted (case "whole").
+# Usage: fault_matrix_test.sh BUILD_DIR PLUGIN_DIR [CASE...]   (CASE: STEP/MEMBER, e.g. join/3, or whole)
+# Exit 0: passed; 77: skipped.
 source "$(dirname "$0")/../../lib/testlib.sh"
 source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: fault_matrix_test.sh BUILD_DIR PLUGIN_DIR [CASE...]}
@@ -23,9 +25,9 @@ write_preseed() {
   { echo "initiator: m1"; echo "lookup_subnet: $(lab_subnet)"; echo "session_passphrase: a b c d"
     echo "session_timeout: 15s"; echo "systems:"; for m in 1 2 3; do echo "- name: m$m"; done; } >"$1"
 }
-fresh_lab() {
+fresh_lab() {  # fresh_lab [N]: a new lab of N (3) members, no cluster
   lab down >/dev/null 2>&1 || true
-  lab up --members 3 --disks 0 --build-dir "$build" --disable-plugin fan --microcloudd-arg "--plugin-dir=$plugins" \
+  lab up --members "${1:-3}" --disks 0 --build-dir "$build" --disable-plugin fan --microcloudd-arg "--plugin-dir=$plugins" \
     >/dev/null || fail "lab up"
   lab_status
 }
@@ -99,11 +101,52 @@ one_case() {
   printf '%s|%s|%s|%s|%s\n' "$step" "m$victim" "${error:0:150}" "$waited" "$rerun" >>"$TEST_TMP/matrix"
 }
 
+# whole_cluster_killed: a formed cloud of 3 with a token issued for m4; every microcloudd SIGKILLed
+# at once, then started again: members, roles, the token and the plugin's state survive.
+whole_cluster_killed() {
+  local token roles before after t0 m seconds
+  fresh_lab 4
+  write_preseed "$TEST_TMP/preseed.yaml"
+  preseed_on "$TEST_TMP/preseed.yaml" 1 2 3
+  for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "formation before the kill: $(cat "$TEST_TMP/out-m$m")"; done
+  wait_online 1 3 || fail "3 ONLINE before the kill"
+  token=$(mc 1 cluster add m4) || fail "cluster add m4"
+  roles='map({name, role}) | sort_by(.name)'
+  before=$(mc 1 cluster list --format json | jq -c "$roles")
+  for m in 1 2 3; do lab stop "m$m" --kill >/dev/null & done
+  wait
+  t0=$(now_ms)
+  for m in 1 2 3; do lab start "m$m" >/dev/null & done
+  wait
+  for _ in $(seq 300); do
+    after=$(mc 2 cluster list --format json 2>/dev/null | jq -c "$roles") || true
+    mc 2 cluster list --format json 2>/dev/null | jq -e 'length == 3 and all(.status == "ONLINE")' >/dev/null &&
+      [ "$after" = "$before" ] && break
+    sleep 0.2
+  done
+  seconds=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
+  [ "$after" = "$before" ] || fail "roles after the restart: $after; before: $before"
+  wait_online 2 3 || fail "not all ONLINE after the restart"
+  mc 4 cluster join "$token" --address "$(addr 4)" >/dev/null || fail "the token issued before the kill no longer works"
+  wait_online 1 4 || fail "m4 did not come ONLINE with the old token"
+  for m in 1 2 3; do
+    mc "$m" plugin list --format json | jq -e '.[] | select(.name == "recorder") | .state == "loaded"' >/dev/null ||
+      fail "m$m's recorder is not loaded after the restart"
+    log_of "$m" | jq -s -e '[.[] | select(.hook == "join")] | length == 1' >/dev/null || fail "m$m's recorder state changed"
+  done
+  pass "every microcloudd SIGKILLed at once: all ONLINE again ${seconds} s after the restart began; roles $after intact; the token issued before joined m4; each recorder still joined once"
+}
+
 cases=("$@")
 ((${#cases[@]})) || cases=(discover/1 discover/3 validate/1 validate/3 membership/1 membership/3 bootstrap/1 bootstrap/3
-  issue_token/1 issue_token/3 join/1 join/3 configure/1 configure/3)
+  issue_token/1 issue_token/3 join/1 join/3 configure/1 configure/3 whole)
 : >"$TEST_TMP/matrix"
-for c in "${cases[@]}"; do one_case "${c%/*}" "${c#*/}"; tail -1 "$TEST_TMP/matrix"; done
+whole=false
+for c in "${cases[@]}"; do
+  if [ "$c" = whole ]; then whole=true; continue; fi
+  one_case "${c%/*}" "${c#*/}"
+  tail -1 "$TEST_TMP/matrix"
+done
 echo
 printf '%-12s %-7s %-9s %-14s %s\n' step killed seconds "re-run" "error seen"
 bad=0
@@ -112,5 +155,6 @@ while IFS='|' read -r step victim error seconds rerun; do
   [ "$rerun" = ok ] || [ "$rerun" = formed ] || bad=$((bad + 1))
   awk -v s="$seconds" -v b="$bound" 'BEGIN { exit !(s > b) }' && bad=$((bad + 1))
 done <"$TEST_TMP/matrix"
-((bad == 0)) || fail "$bad case(s) did not end within ${bound} s or could not form the cloud again (table above)"
-pass "every case ended within ${bound} s and the same preseed formed the cloud afterwards"
+[ -s "$TEST_TMP/matrix" ] && { ((bad == 0)) || fail "$bad case(s) did not end within ${bound} s or could not form the cloud again (table above)"
+pass "every case ended within ${bound} s and the same preseed formed the cloud afterwards"; }
+! $whole || whole_cluster_killed
