@@ -109,8 +109,23 @@ for _ in $(seq 50); do mc 2 cluster list >/dev/null 2>&1 || break; sleep 0.2; do
 for m in 1 2; do out=$(mc "$m" cluster list 2>&1) && fail "m$m is still a MicroCloud member: $out"; done
 pass "LXD killed on m3 after discovery: the run failed naming m3, lxd and join; m1 and m2 are as before"
 
-# ---- the same preseed again, with m3's LXD back: 3 LXD members, pool and profile ---------------------------
+# ---- LXD dies on m1 as the LXD bootstrap starts: the run fails naming m1, lxd and bootstrap -----------------
 lab start m3 --lxd >/dev/null || fail "could not start m3's LXD again"
+for m in 2 3; do snap[$m]=$(lxd_snapshot "$m"); done
+preseed_with_fault "$TEST_TMP/form.yaml" "Bootstrapping lxd on m1" "lab stop m1 --lxd --kill" 1 2 3
+out=$(cat "$TEST_TMP/fault-out")
+echo "$out"
+[ "$(cat "$TEST_TMP/fault-rc")" != 0 ] || fail "the run succeeded although m1's LXD was killed"
+expect_contains "$out" 'Plugin lxd failed on member m1 at step "bootstrap"' "the failure names member, plugin and step"
+for m in 2 3; do
+  [ "$(lxd_snapshot "$m")" = "${snap[$m]}" ] || fail "m$m's LXD changed: ${snap[$m]} -> $(lxd_snapshot "$m")"
+done
+for _ in $(seq 50); do mc 2 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+for m in 1 2 3; do out=$(mc "$m" cluster list 2>&1) && fail "m$m is still a MicroCloud member: $out"; done
+lab start m1 --lxd >/dev/null || fail "could not start m1's LXD again"
+pass "LXD killed on m1 at its bootstrap: the run failed naming m1, lxd and bootstrap; m2 and m3 are as before"
+
+# ---- the same preseed again, with every LXD back: 3 LXD members, pool and profile ---------------------------
 t0=$(now_ms)
 preseed_on "$TEST_TMP/form.yaml" 1 2 3
 for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m failed: $(cat "$TEST_TMP/out-m$m")"; done
