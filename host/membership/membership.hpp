@@ -112,8 +112,9 @@ public:
     nlohmann::json join(const std::string& token, const std::string& address);
     // Every member: name, address, role, status (ONLINE|OFFLINE), fingerprint, node_id, leader.
     nlohmann::json list();
-    // Takes a member out: its roles handed over, its dqlite node removed, its row and trust gone,
-    // and the member told to forget the cluster.
+    // Takes a member out: its roles handed over, its dqlite node removed, its row gone, its
+    // certificate no longer trusted by any member that answers (the others drop it within their
+    // upkeep round), and the member told to forget the cluster.
     // Without `force`, a member that does not answer is not removed (Error("member_unreachable")).
     nlohmann::json remove(const std::string& name, bool force = false);
     // The checks remove() makes before changing anything (member known, not this one, answering
@@ -133,7 +134,13 @@ private:
     transport::PeerResponse admit(Runtime& runtime, const transport::PeerRequest& request);
     void upkeep_loop(Runtime& runtime, std::stop_token stop);
     void upkeep_once(Runtime& runtime);
-    void sync_truststore(const Runtime& runtime, const std::vector<store::Member>& members);
+    // Makes the truststore equal to the members table as it is now (read under trust_sync_mutex_, so a
+    // slower sync holding an older list cannot bring back a member just removed); returns the table.
+    std::vector<store::Member> sync_truststore(const Runtime& runtime);
+    // Asks every other member to sync its truststore now (POST /1.0/cluster/trust/sync), so a removed
+    // member's certificate is refused everywhere once the removal returns; one that does not answer
+    // catches up in its upkeep round.
+    void spread_trust(const Runtime& runtime);
     std::map<std::string, bool> probe(const Runtime& runtime, const std::vector<store::Member>& members) const;
     void rebalance(Runtime& runtime, const std::vector<store::Member>& members);
     nlohmann::json remove_locked(Runtime& runtime, const std::string& name);
@@ -144,6 +151,7 @@ private:
     trust::Identity identity_;                       // this member's own key pair
     std::unique_ptr<trust::Truststore> truststore_;  // the cluster's members, on disk once clustered
     mutable std::mutex mutex_;                       // lifecycle steps one at a time
+    std::mutex trust_sync_mutex_;                    // one sync_truststore at a time
     std::optional<LocalMember> local_{};
     std::optional<trust::Identity> cluster_identity_{};
     std::unique_ptr<Runtime> runtime_;

@@ -247,7 +247,9 @@ nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
         }
         step = "delete its record";
         rt.store->remove_member(name);
-        if (truststore_->find_by_name(name)) truststore_->remove(name);
+        step = "withdraw its trust";
+        sync_truststore(rt);
+        spread_trust(rt);
     } catch (const Error& error) {
         throw Error("remove_failed",
                     "remove failed on member " + rt.self.name + " removing " + name + " at step \"" + step +

@@ -1,6 +1,7 @@
 // host/membership/membership_routes.cpp - what a member answers on its TLS port: who it is, its
 // status and system facts for trusted members, the join endpoint (open to strangers holding a token, rate-limited by
-// the listener), removal requests from trusted members, and the dqlite tunnel.
+// the listener), removal requests from trusted members, a trusted member's call to sync the truststore now
+// (after a removal), and the dqlite tunnel.
 #include "api/envelope.hpp"
 #include "common/error.hpp"
 #include "membership/config_change.hpp"
@@ -74,6 +75,11 @@ void Membership::register_routes(Runtime& rt) {
                      spdlog::warn("member at {} says this member was removed from the cluster", request.remote_address);
                      leave_requested_ = true;
                      leave_wake_.notify_all();
+                     return ok(nullptr);
+                 });
+    server.route("POST", "/1.0/cluster/trust/sync", transport::Access::trusted,
+                 [this, &rt](const transport::PeerRequest&) {
+                     sync_truststore(rt);
                      return ok(nullptr);
                  });
     server.upgrade_route("/1.0/dqlite", "dqlite", [&rt](const transport::PeerRequest&, transport::TlsStream& stream) {

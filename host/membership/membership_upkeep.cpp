@@ -1,6 +1,7 @@
 // host/membership/membership_upkeep.cpp - what every member does in the background: keep its
-// truststore equal to the members table, and, on the dqlite leader, probe the members and give
-// them the roles plan_roles asks for (recording each member's role in the table).
+// truststore equal to the members table (and, after a removal, have every member do so at once),
+// and, on the dqlite leader, probe the members and give them the roles plan_roles asks for
+// (recording each member's role in the table).
 #include "common/error.hpp"
 #include "membership/config_change.hpp"
 #include "membership/membership.hpp"
@@ -29,15 +30,16 @@ void Membership::upkeep_loop(Runtime& rt, std::stop_token stop) {
 }
 
 void Membership::upkeep_once(Runtime& rt) {
-    const std::vector<store::Member> members = rt.store->list_members();
-    sync_truststore(rt, members);
+    const std::vector<store::Member> members = sync_truststore(rt);
     // Only the leader changes roles: ask the local node who leads.
     cluster::Client local = cluster::Client::connect(rt.node->bind_address());
     const auto leader = local.leader();
     if (leader && leader->id == rt.self.node_id) rebalance(rt, members);
 }
 
-void Membership::sync_truststore(const Runtime& rt, const std::vector<store::Member>& members) {
+std::vector<store::Member> Membership::sync_truststore(const Runtime& rt) {
+    const std::lock_guard lock(trust_sync_mutex_);
+    std::vector<store::Member> members = rt.store->list_members();
     std::set<std::string> names;
     for (const store::Member& member : members) {
         if (member.name == rt.self.name) continue;
@@ -54,6 +56,30 @@ void Membership::sync_truststore(const Runtime& rt, const std::vector<store::Mem
             truststore_->remove(peer.name);
             spdlog::info("{} no longer trusts {}: not a member any more", rt.self.name, peer.name);
         }
+    return members;
+}
+
+void Membership::spread_trust(const Runtime& rt) {
+    transport::PeerClientOptions options = client_options();
+    options.connect_timeout = options_.probe_timeout;
+    options.request_timeout = options_.probe_timeout;
+    std::vector<std::pair<std::string, std::future<std::string>>> asked;
+    for (const auto& peer : truststore_->list()) {
+        if (peer.name == rt.self.name) continue;
+        asked.emplace_back(peer.name, std::async(std::launch::async, [address = peer.address, options] {
+                               try {
+                                   const auto reply = transport::peer_request(address, "POST",
+                                                                              "/1.0/cluster/trust/sync", "{}", options);
+                                   return reply.status == 200 ? std::string() : "HTTP " + std::to_string(reply.status);
+                               } catch (const std::exception& error) {
+                                   return std::string(error.what());
+                               }
+                           }));
+    }
+    for (auto& [name, answer] : asked)
+        if (const std::string failure = answer.get(); !failure.empty())
+            spdlog::warn("{}: member {} did not sync its truststore now ({}); it will in its upkeep round",
+                         rt.self.name, name, failure);
 }
 
 std::map<std::string, bool> Membership::probe(const Runtime& rt, const std::vector<store::Member>& members) const {

@@ -1,4 +1,4 @@
-// host/transport/peer_server.cpp - the TLS listener: routing, trusted/open access, rate limits, upgrades.
+// host/transport/peer_server.cpp - the TLS listener: routing, trusted/open access, rate limits, caps, upgrades.
 #include "transport/peer_server.hpp"
 
 #include "api/envelope.hpp"
@@ -67,10 +67,13 @@ struct PeerServer::State {
     mutable std::mutex mutex;  // guards everything below, and `bound`
     bool started = false;
     bool stopping = false;
-    SocketThreads connections;  // one thread per open connection
+    std::map<std::string, std::size_t> open_per_address;  // remote IP -> connections open from it
+    SocketThreads connections;                            // one thread per open connection
 
     void accept_loop();
     void admit(UniqueFd socket, const std::string& remote);
+    bool take_address_slot(const std::string& host);
+    void give_address_slot(const std::string& host);
     void serve(UniqueFd socket, const std::string& remote);
     void handle(TlsStream& stream);
     PeerResponse dispatch(const PeerRequest& request, http::Headers& headers);
@@ -231,17 +234,40 @@ void PeerServer::State::accept_loop() {
     }
 }
 
+// Counts a connection from `host` unless it already has max_connections_per_address open (or the
+// server stops); false: refuse it.
+bool PeerServer::State::take_address_slot(const std::string& host) {
+    const std::lock_guard lock(mutex);
+    std::size_t& open = open_per_address[host];
+    if (stopping || open >= options.max_connections_per_address) {
+        if (open == 0) open_per_address.erase(host);
+        return false;
+    }
+    ++open;
+    return true;
+}
+
+void PeerServer::State::give_address_slot(const std::string& host) {
+    const std::lock_guard lock(mutex);
+    const auto found = open_per_address.find(host);
+    if (found != open_per_address.end() && --found->second == 0) open_per_address.erase(found);
+}
+
 void PeerServer::State::admit(UniqueFd socket, const std::string& remote) {
-    {
-        const std::lock_guard lock(mutex);
-        if (stopping) return;
+    const std::string host = net::host_of(remote);
+    if (!take_address_slot(host)) {
+        spdlog::debug("peer server on {}: refusing {}: {} connections from {} open", bound, remote,
+                      options.max_connections_per_address, host);
+        return;
     }
     const int fd = socket.get();
+    bool started = false;
     try {
-        const bool started = connections.start(
+        started = connections.start(
             {fd},
-            [this, remote, socket = std::make_shared<UniqueFd>(std::move(socket))] {
+            [this, remote, host, socket = std::make_shared<UniqueFd>(std::move(socket))] {
                 serve(std::move(*socket), remote);
+                give_address_slot(host);
             },
             options.max_connections);
         if (!started)
@@ -249,6 +275,7 @@ void PeerServer::State::admit(UniqueFd socket, const std::string& remote) {
     } catch (const Error& error) {
         spdlog::warn("peer server on {}: no thread for {}: {}", bound, remote, error.what());
     }
+    if (!started) give_address_slot(host);
 }
 
 void PeerServer::State::serve(UniqueFd socket, const std::string& remote) {

@@ -51,6 +51,10 @@ struct PeerServerOptions {
     // presented one. Must be thread-safe.
     std::function<bool(const std::string& fingerprint)> trusted{};
     std::size_t max_connections = 128;  // further connections are closed at once
+    // Connections from one remote IP at once, handshakes included; further ones from it are closed at
+    // once, so one address holding idle or half-done connections cannot take every slot from the
+    // members (a member keeps a few: its dqlite tunnels, probes, hook calls).
+    std::size_t max_connections_per_address = 16;
     std::chrono::milliseconds handshake_timeout{5000};
     std::chrono::milliseconds request_timeout{10000};  // reading one request, writing its answer
     std::size_t max_body_bytes = 1 << 20;

@@ -388,6 +388,21 @@ TEST_F(TransportServer, ConnectionsBeyondTheLimitAreClosedAtOnce) {
     EXPECT_TRUE(eventually([&] { return error_code_of([&] { request("GET", "/1.0"); }).empty(); }));
 }
 
+TEST_F(TransportServer, ConnectionsBeyondTheLimitOfOneAddressAreClosedAtOnce) {
+    options.max_connections_per_address = 2;
+    serve([&](PeerServer& s) { s.route("GET", "/1.0", Access::trusted, [](const PeerRequest&) { return ok(1); }); });
+    UniqueFd first = tcp_connect(server->bound_address());  // 127.0.0.1 holds both of its slots
+    const UniqueFd second = tcp_connect(server->bound_address());
+    const UniqueFd extra = tcp_connect(server->bound_address());
+    EXPECT_TRUE(closes_within(extra.get(), 1000ms));
+    const std::string code = error_code_of([&] { request("GET", "/1.0"); });
+    EXPECT_TRUE(code == "tls_handshake_failed" || code == "tls_io") << code;
+    EXPECT_FALSE(closes_within(second.get(), 200ms));  // the first two wait for their handshake deadline
+
+    first.reset();
+    EXPECT_TRUE(eventually([&] { return error_code_of([&] { request("GET", "/1.0"); }).empty(); }));
+}
+
 TEST_F(TransportServer, StartFailures) {
     serve();
     // The port is taken.
