@@ -25,7 +25,9 @@ int http_status_for(const std::string& code) {
     if (code.rfind("invalid_", 0) == 0 || code == "invalid") return 400;
     if (ends_with("untrusted") || ends_with("forbidden")) return 403;
     if (ends_with("not_found")) return 404;
-    if (ends_with("exists") || code == "already_clustered" || code == "not_clustered" || code == "member_remove_self")
+    // Conflicts with the state: also a session that stopped (too many wrong proofs) or a cancelled run.
+    if (ends_with("exists") || code == "already_clustered" || code == "not_clustered" || code == "member_remove_self" ||
+        code == "session_stopped" || code == "cancelled")
         return 409;
     if (code == "rate_limited") return 429;
     return 500;

@@ -58,6 +58,8 @@ TEST(Envelope, ErrorCodesMapToHttpStatuses) {
     EXPECT_EQ(http_status_for("member_not_found"), 404);
     EXPECT_EQ(http_status_for("member_exists"), 409);
     EXPECT_EQ(http_status_for("already_clustered"), 409);
+    EXPECT_EQ(http_status_for("session_stopped"), 409);
+    EXPECT_EQ(http_status_for("cancelled"), 409);
     EXPECT_EQ(http_status_for("rate_limited"), 429);
     EXPECT_EQ(http_status_for("dqlite_no_leader"), 500);
 }
