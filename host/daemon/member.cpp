@@ -36,6 +36,10 @@ plugins::HostServices::FactsProvider facts_provider(const DaemonConfig& config) 
     return system::own_disks_facts(*config.disks, [] { return system::collect_facts(); });
 }
 
+// A status query waits at most this long for each plugin's discover and status hooks: a plugin
+// that hangs is reported as plugin_timeout without holding `microcloud status` for minutes.
+constexpr std::chrono::seconds kStatusCap{20};
+
 }  // namespace
 
 Member::Member(DaemonConfig config)
@@ -95,12 +99,12 @@ nlohmann::json Member::system_facts() const {
     return services_.member_facts();
 }
 
-nlohmann::json Member::discovery() const {
+nlohmann::json Member::discovery(std::optional<std::chrono::seconds> cap) const {
     const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
     std::vector<std::pair<std::string, std::future<plugins::HookResult>>> running;
     for (const auto& plugin : registry_.loaded())
-        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input] {
-                                 return plugin->call(plugins::Hook::discover, input);
+        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input, cap] {
+                                 return plugin->call(plugins::Hook::discover, input, {}, cap);
                              }));
     nlohmann::json out = nlohmann::json::object();
     for (auto& [name, result] : running) out[name] = result.get().to_json();
@@ -121,9 +125,9 @@ nlohmann::json Member::local_status() const {
     for (const auto& plugin : registry_.loaded())
         if (plugin->supports(plugins::Hook::status))
             health.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input] {
-                                    return plugin->call(plugins::Hook::status, input);
+                                    return plugin->call(plugins::Hook::status, input, {}, kStatusCap);
                                 }));
-    const nlohmann::json reports = discovery();
+    const nlohmann::json reports = discovery(kStatusCap);
     nlohmann::json plugin_states = nlohmann::json::object();
     for (const auto& record : registry_.records()) {
         nlohmann::json entry{{"state", plugins::to_string(record.state)}, {"version", record.version}};

@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,7 +38,8 @@ public:
     // route; what plugins read through member_facts.
     nlohmann::json system_facts() const;
     // GET /1.0/discovery: each loaded plugin's discover report (run in parallel).
-    nlohmann::json discovery() const;
+    // `cap` shortens each plugin's discover deadline (status queries do not wait minutes).
+    nlohmann::json discovery(std::optional<std::chrono::seconds> cap = std::nullopt) const;
     // This member with each plugin's state and discovery: {"name", "plugins": {...}}.
     nlohmann::json local_status() const;
     // GET /1.0/status outside a cluster: {"members":[local_status()]}.

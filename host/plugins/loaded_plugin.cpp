@@ -220,7 +220,8 @@ bool LoadedPlugin::retire_if_idle(Clock::duration idle) const {
     return true;
 }
 
-HookResult LoadedPlugin::call(Hook hook, const json& input, const CallObserver& observer) const {
+HookResult LoadedPlugin::call(Hook hook, const json& input, const CallObserver& observer,
+                              std::optional<std::chrono::seconds> cap) const {
     const std::string hook_name(to_string(hook));
     if (!supports(hook))
         return failure("unsupported", "Plugin '" + manifest_.name + "' does not support the '" + hook_name + "' hook");
@@ -235,7 +236,7 @@ HookResult LoadedPlugin::call(Hook hook, const json& input, const CallObserver& 
                            "The " + where + " could not run: the plugin could not be started again: " + why, about);
     }
 
-    const std::chrono::seconds limit = deadline(hook);
+    const std::chrono::seconds limit = cap ? std::min(*cap, deadline(hook)) : deadline(hook);
     const Clock::time_point until = Clock::now() + limit;
     std::atomic<bool> abandoned{false};
     const auto cancelled = [&abandoned, &observer] {

@@ -75,7 +75,9 @@ public:
     // "plugin_no_answer"; a worker that dies "plugin_crashed" (details: signal) or
     // "plugin_out_of_memory"; one that overruns the hook's deadline "plugin_timeout". After any
     // of those the next call starts a fresh worker and instance. Never throws for plugin misbehaviour.
-    HookResult call(Hook hook, const nlohmann::json& input, const CallObserver& observer = {}) const;
+    // `cap`, when given, shortens the hook's deadline for this call (e.g. for a status query).
+    HookResult call(Hook hook, const nlohmann::json& input, const CallObserver& observer = {},
+                    std::optional<std::chrono::seconds> cap = std::nullopt) const;
 
     // The last crash, timeout or out-of-memory ({"hook","code","message","at","count"}), or null.
     nlohmann::json last_crash() const;

@@ -113,6 +113,13 @@ TEST_F(Isolation, HangPastTheManifestDeadlineIsATimeout) {
     EXPECT_EQ(healthy().value("calls", 0), 1);
 }
 
+TEST_F(Isolation, ACallerCanShortenTheDeadline) {
+    HookResult r = hostile()->call(Hook::status, json{{"misbehave", "hang"}}, {}, std::chrono::seconds(1));
+    EXPECT_EQ(r.code, "plugin_timeout");
+    EXPECT_EQ(r.details.value("deadline_seconds", 0), 1);
+    EXPECT_EQ(healthy().value("calls", 0), 1);
+}
+
 TEST_F(Isolation, AllocationStormIsOutOfMemory) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     GTEST_SKIP() << "sanitizer builds run workers without a memory limit (their shadow memory would count)";
