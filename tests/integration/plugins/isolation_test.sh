@@ -68,7 +68,7 @@ pass "every misbehaviour: status answered with the stable code, m1's microcloudd
 crash=$(mc 1 plugin list --format json | jq -c '.[] | select(.name == "hostile") | .last_crash')
 jq -e '.code == "plugin_crashed" and .count >= 14 and (.hook == "discover" or .hook == "status")' <<<"$crash" >/dev/null ||
   fail "plugin list does not show the last crash: $crash"
-expect_contains "$(mc 1 plugin list)" "plugin_crashed in discover at" "plugin list's table shows the last crash"
+expect_contains "$(mc 1 plugin list)" "plugin_crashed in " "plugin list's table shows the last crash"
 pass "plugin list shows the last crash: $crash"
 for m in 2 3; do
   jq -e '.discovery.pid > 0' <<<"$(mc "$m" status --format json | hostile_of)" >/dev/null || fail "m$m's plugin was touched"
