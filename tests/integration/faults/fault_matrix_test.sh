@@ -23,7 +23,7 @@ state() { jq -r ".members[$(($1 - 1))].state_dir" <<<"$LAB_TEST_STATUS"; }
 log_of() { cat "$(state "$1")/recorder.log" 2>/dev/null || true; }
 write_preseed() {
   { echo "initiator: m1"; echo "lookup_subnet: $(lab_subnet)"; echo "session_passphrase: a b c d"
-    echo "session_timeout: 15s"; echo "systems:"; for m in 1 2 3; do echo "- name: m$m"; done; } >"$1"
+    echo "session_timeout: 15s"; echo "lookup_timeout: 15s"; echo "systems:"; for m in 1 2 3; do echo "- name: m$m"; done; } >"$1"
 }
 fresh_lab() {  # fresh_lab [N]: a new lab of N (3) members, no cluster
   lab down >/dev/null 2>&1 || true
