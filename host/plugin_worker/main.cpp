@@ -50,6 +50,18 @@ constexpr bool kSanitized = false;
 
 [[noreturn]] void on_out_of_memory() { ::_exit(plugins::wire::kExitOutOfMemory); }
 
+}  // namespace
+
+#if defined(__SANITIZE_ADDRESS__)
+// In an AddressSanitizer build a plugin's SIGSEGV or abort stays a signal, as in a normal build, so
+// that the daemon reports it the same way (ASan would turn it into a report and exit code 1).
+extern "C" const char* __asan_default_options() {
+    return "handle_segv=0:handle_sigbus=0:handle_abort=0:handle_sigfpe=0:handle_sigill=0";
+}
+#endif
+
+namespace {
+
 bool parse_number(std::string_view text, long& out) {
     char* end = nullptr;
     const std::string copy(text);
