@@ -383,6 +383,12 @@ RowsBatch decode_rows(const Message& message) {
             batch.more = word == kRowsPart;
             return batch;
         }
+        // A row of no columns takes no bytes: reading one would never reach the end marker.
+        if (batch.columns.empty()) {
+            throw Error("dqlite_protocol",
+                        "malformed dqlite message: a ROWS message without columns holds a row at offset " +
+                            std::to_string(reader.offset()));
+        }
         batch.rows.push_back(reader.get_row(batch.columns.size()));
     }
 }

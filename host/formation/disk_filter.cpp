@@ -207,6 +207,17 @@ std::string value_expectation(const DiskFilterClause& clause, Kind kind) {
     return "true or false";
 }
 
+// Whether `value` holds "\<digit>": std::regex reads it as a back-reference, which upstream's Go syntax does
+// not have (and libstdc++ overflows computing a long one's number), so such a value compares as text.
+bool has_back_reference(const std::string& value) {
+    for (std::size_t i = 0; i + 1 < value.size(); ++i) {
+        if (value[i] != '\\') continue;
+        if (std::isdigit(static_cast<unsigned char>(value[i + 1]))) return true;
+        ++i;  // the escaped character
+    }
+    return false;
+}
+
 // Sets the clause's typed value, as upstream's ParseUint/ParseBool/ParseRegexp would at match time.
 void resolve_value(const std::string& filter, DiskFilterClause& clause, Kind kind) {
     try {
@@ -219,7 +230,7 @@ void resolve_value(const std::string& filter, DiskFilterClause& clause, Kind kin
         reject(filter, clause.column, std::string("Failed parsing value: ") + error.what(),
                value_expectation(clause, kind), {{"field", clause.field}, {"found", clause.value}});
     }
-    if (kind != Kind::text) return;
+    if (kind != Kind::text || has_back_reference(clause.value)) return;
     const bool anchored = clause.value.find_first_of("^$") != std::string::npos;
     try {
         clause.pattern = std::make_shared<const std::regex>(anchored ? clause.value : "^" + clause.value + "$",

@@ -48,8 +48,14 @@ public:
     std::optional<std::chrono::seconds> duration(const std::string& key) {
         const nlohmann::json* v = take(key);
         if (v == nullptr || v->is_null()) return std::nullopt;
-        const std::string accepted = "seconds as a number, or a duration such as \"90s\", \"10m\" or \"1h\"";
-        if (v->is_number_integer() && v->get<long>() > 0) return std::chrono::seconds(v->get<long>());
+        const std::string accepted =
+            "seconds as a number, or a duration such as \"90s\", \"10m\" or \"1h\" (at most 876000h)";
+        // 100 years: longer ones would overflow the clocks' nanoseconds once added to the time now.
+        constexpr long kMaxSeconds = 876000L * 3600;
+        if (v->is_number_integer() && v->get<long>() > 0) {
+            if (v->get<long>() > kMaxSeconds) invalid(at(key), *v, accepted);
+            return std::chrono::seconds(v->get<long>());
+        }
         if (!v->is_string()) invalid(at(key), *v, accepted);
         const std::string s = v->get<std::string>();
         std::size_t used = 0;
@@ -61,7 +67,7 @@ public:
         }
         const std::string unit = s.substr(used);
         const long scale = unit == "s" || unit.empty() ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-        if (scale == 0 || amount <= 0) invalid(at(key), *v, accepted);
+        if (scale == 0 || amount <= 0 || amount > kMaxSeconds / scale) invalid(at(key), *v, accepted);
         return std::chrono::seconds(amount * scale);
     }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace microcloud::host::trust {
 namespace {
@@ -47,15 +48,19 @@ void FreshnessGuard::check(const nlohmann::json& body, std::chrono::system_clock
                     "Join request lacks \"nonce\" (32 lowercase hex digits) or \"timestamp\" (integer Unix seconds)");
     }
     const std::string nonce = body["nonce"].get<std::string>();
-    const std::chrono::system_clock::time_point sent{std::chrono::seconds(body["timestamp"].get<std::int64_t>())};
-    const auto skew = sent > now ? sent - now : now - sent;
-    if (skew > window_) {
+    // Compared in whole seconds first: a far-off timestamp would overflow the clock's nanoseconds.
+    const std::int64_t timestamp = body["timestamp"].get<std::int64_t>();
+    const std::int64_t now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const std::uint64_t skew = timestamp > now_seconds
+                                   ? static_cast<std::uint64_t>(timestamp) - static_cast<std::uint64_t>(now_seconds)
+                                   : static_cast<std::uint64_t>(now_seconds) - static_cast<std::uint64_t>(timestamp);
+    if (skew > static_cast<std::uint64_t>(window_.count())) {
         throw Error("proof_stale",
-                    "Join request timestamp is " +
-                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) +
+                    "Join request timestamp is " + std::to_string(skew) +
                         " s away from this system's clock (allowed: " + std::to_string(window_.count()) + " s)",
                     {{"timestamp", body["timestamp"]}});
     }
+    const std::chrono::system_clock::time_point sent{std::chrono::seconds(timestamp)};
 
     std::lock_guard lock(mutex_);
     std::erase_if(seen_, [&](const auto& entry) { return entry.second < now; });
