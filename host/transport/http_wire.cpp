@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <sstream>
 
 namespace microcloud::host::transport::http {
@@ -24,8 +25,28 @@ namespace {
 
 using Clock = net::Clock;
 
+// A message already in memory, read through the same code as a TlsStream (parse_request, parse_response).
+class TextStream {
+public:
+    explicit TextStream(std::string_view text) : text_(text) {}
+    const std::string& remote_address() const noexcept { return address_; }
+    void set_timeout(std::chrono::milliseconds) {}
+    std::size_t read_some(void* data, std::size_t size) {
+        const std::size_t count = std::min(size, text_.size());
+        if (count == 0) return 0;
+        std::memcpy(data, text_.data(), count);
+        text_.remove_prefix(count);
+        return count;
+    }
+
+private:
+    std::string_view text_;
+    std::string address_ = "the message text";
+};
+
 // Applies what is left of `deadline` to the stream's next read or write.
-void arm(TlsStream& stream, Clock::time_point deadline) {
+template <class Stream>
+void arm(Stream& stream, Clock::time_point deadline) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
         throw Error("tls_timeout", "the exchange with " + stream.remote_address() + " ran out of time",
@@ -36,7 +57,8 @@ void arm(TlsStream& stream, Clock::time_point deadline) {
 
 // Reads up to and including the empty line that ends a head, one byte at a time: OpenSSL hands these out
 // from the record it already decrypted, and nothing after the head leaves the stream.
-std::string read_head(TlsStream& stream, Clock::time_point deadline) {
+template <class Stream>
+std::string read_head(Stream& stream, Clock::time_point deadline) {
     std::string head;
     while (head.size() < 4 || head.compare(head.size() - 4, 4, "\r\n\r\n") != 0) {
         if (head.size() >= kMaxHeadBytes) {
@@ -60,7 +82,8 @@ std::string read_head(TlsStream& stream, Clock::time_point deadline) {
     return head;
 }
 
-[[noreturn]] void parse_failed(const TlsStream& stream, const beast::error_code& error) {
+template <class Stream>
+[[noreturn]] void parse_failed(const Stream& stream, const beast::error_code& error) {
     if (error == bhttp::error::body_limit) {
         throw Error("http_body_too_large", "the message body from " + stream.remote_address() + " is too large",
                     {{"address", stream.remote_address()}});
@@ -73,8 +96,8 @@ std::string read_head(TlsStream& stream, Clock::time_point deadline) {
                 {{"address", stream.remote_address()}});
 }
 
-template <bool isRequest>
-void read_message(TlsStream& stream, bhttp::parser<isRequest, bhttp::string_body>& parser, Clock::time_point deadline) {
+template <class Stream, bool isRequest>
+void read_message(Stream& stream, bhttp::parser<isRequest, bhttp::string_body>& parser, Clock::time_point deadline) {
     parser.eager(true);
     parser.header_limit(static_cast<std::uint32_t>(kMaxHeadBytes));
     const std::string head = read_head(stream, deadline);
@@ -133,9 +156,8 @@ std::string serialise(const Body& message) {
     return out.str();
 }
 
-}  // namespace
-
-Message read_request(TlsStream& stream, Clock::time_point deadline, std::size_t max_body) {
+template <class Stream>
+Message request_from(Stream& stream, Clock::time_point deadline, std::size_t max_body) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(max_body);
     read_message(stream, parser, deadline);
@@ -148,7 +170,8 @@ Message read_request(TlsStream& stream, Clock::time_point deadline, std::size_t 
     return out;
 }
 
-Message read_response(TlsStream& stream, const std::string& method, Clock::time_point deadline, std::size_t max_body) {
+template <class Stream>
+Message response_from(Stream& stream, const std::string& method, Clock::time_point deadline, std::size_t max_body) {
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(max_body);
     parser.skip(iequals(method, "HEAD"));
@@ -159,6 +182,26 @@ Message read_response(TlsStream& stream, const std::string& method, Clock::time_
     out.headers = lowered_headers(response);
     out.body = response.body();
     return out;
+}
+
+}  // namespace
+
+Message read_request(TlsStream& stream, Clock::time_point deadline, std::size_t max_body) {
+    return request_from(stream, deadline, max_body);
+}
+
+Message read_response(TlsStream& stream, const std::string& method, Clock::time_point deadline, std::size_t max_body) {
+    return response_from(stream, method, deadline, max_body);
+}
+
+Message parse_request(std::string_view wire, std::size_t max_body) {
+    TextStream stream(wire);
+    return request_from(stream, Clock::time_point::max(), max_body);
+}
+
+Message parse_response(std::string_view wire, const std::string& method, std::size_t max_body) {
+    TextStream stream(wire);
+    return response_from(stream, method, Clock::time_point::max(), max_body);
 }
 
 std::string request_text(const std::string& method, const std::string& target, const Headers& headers,

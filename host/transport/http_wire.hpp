@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,10 @@ Message read_request(TlsStream& stream, net::Clock::time_point deadline, std::si
 // A response to a request with `method`; a 1xx answer is returned as soon as its head is read.
 Message read_response(TlsStream& stream, const std::string& method, net::Clock::time_point deadline,
                       std::size_t max_body);
+// The same reads over a message already in memory (tests, fuzzing): `wire` stands in for the stream, with the
+// same limits and errors (http_invalid when it ends early); bytes after the message are ignored.
+Message parse_request(std::string_view wire, std::size_t max_body);
+Message parse_response(std::string_view wire, const std::string& method, std::size_t max_body);
 
 // A complete request / response in wire format; Content-Length is set from the body.
 std::string request_text(const std::string& method, const std::string& target, const Headers& headers,
