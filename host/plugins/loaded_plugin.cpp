@@ -58,9 +58,6 @@ HookResult from_done(const json& done, const std::string& where) {
     return ok;
 }
 
-// One frame of the worker, waited for until `until`; frames before it are the worker's business.
-wire::Frame expect(WorkerProcess& worker, Clock::time_point until) { return worker.read(until); }
-
 }  // namespace
 
 std::string_view to_string(Hook hook) { return hook_info(hook).name; }
@@ -126,7 +123,7 @@ Described LoadedPlugin::describe_locked() const {
     pid_ = worker_->pid();
     const std::string file = manifest_.library_path().string();
     worker_->send({{"t", "load"}, {"library", file}});
-    wire::Frame frame = expect(*worker_, Clock::now() + kStartDeadline);
+    wire::Frame frame = worker_->read(Clock::now() + kStartDeadline);
     if (frame.status != wire::ReadStatus::ok) {
         if (frame.status == wire::ReadStatus::timed_out) worker_->kill();
         out.failure = "Plugin '" + file + "' could not be loaded: its worker process " +
@@ -153,7 +150,7 @@ Described LoadedPlugin::describe_locked() const {
 std::string LoadedPlugin::create_locked() const {
     if (!worker_) return "its worker process is not running";
     worker_->send({{"t", "create"}, {"config", config_text_}});
-    wire::Frame frame = expect(*worker_, Clock::now() + kStartDeadline);
+    wire::Frame frame = worker_->read(Clock::now() + kStartDeadline);
     std::string why;
     if (frame.status != wire::ReadStatus::ok) {
         if (frame.status == wire::ReadStatus::timed_out) worker_->kill();

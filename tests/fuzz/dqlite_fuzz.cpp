@@ -4,6 +4,7 @@
 #include "cluster/dqlite_protocol.hpp"
 #include "cluster/dqlite_wire.hpp"
 #include "common/error.hpp"
+#include "fuzz_input.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -17,10 +18,7 @@ namespace {
 
 template <class Decode>
 void attempt(Decode decode) {
-    try {
-        decode();
-    } catch (const Error&) {
-    }
+    microcloud::fuzz::attempt<Error>(decode);
 }
 
 void decode_responses(const Message& message) {

@@ -28,4 +28,17 @@ inline void require(bool holds) {
     if (!holds) std::abort();
 }
 
+// Runs `step`, swallowing an exception of one of the types Expected (how a parser refuses bad input);
+// anything else escapes and is a finding.
+template <class First, class... Rest, class Step>
+void attempt(Step&& step) {
+    try {
+        if constexpr (sizeof...(Rest) == 0)
+            step();
+        else
+            attempt<Rest...>(step);
+    } catch (const First&) {
+    }
+}
+
 }  // namespace microcloud::fuzz

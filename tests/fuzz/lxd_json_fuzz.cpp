@@ -17,11 +17,7 @@ namespace {
 
 template <class Step>
 void attempt(Step step) {
-    try {
-        step();
-    } catch (const sdk::Error&) {
-    } catch (const sdk::Json::exception&) {
-    }
+    microcloud::fuzz::attempt<sdk::Error, sdk::Json::exception>(step);
 }
 
 }  // namespace
