@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace microcloud::host::plugins {
@@ -47,8 +48,18 @@ std::chrono::milliseconds timeout_of(const json& request, int default_ms) {
     return std::chrono::milliseconds(request.value("timeout_ms", default_ms));
 }
 
-json run_command(const ServiceRequest& r) {
+// A request with "cache": "while_program_unchanged" may be answered from `outputs` (see
+// program_output_cache.hpp); its answer then carries "cached": true.
+json run_command(const ServiceRequest& r, ProgramOutputCache& outputs) {
     const json request = json::parse(r.request);
+    std::optional<std::string> key;
+    if (request.value("cache", "") == "while_program_unchanged") key = ProgramOutputCache::key_of(request);
+    if (key) {
+        if (std::optional<json> kept = outputs.find(*key)) {
+            (*kept)["cached"] = true;
+            return *kept;
+        }
+    }
     exec::CommandSpec spec;
     spec.argv = request.at("argv").get<std::vector<std::string>>();
     spec.env = request.value("env", std::map<std::string, std::string>{});
@@ -57,11 +68,13 @@ json run_command(const ServiceRequest& r) {
     if (r.cancelled) spec.cancelled = r.cancelled;
     spdlog::debug("[{}/{}] run: {}", r.plugin, r.hook, request.at("argv").dump());
     exec::CommandOutcome outcome = exec::run_command(spec);
-    return json{{"exit_code", outcome.exit_code},
+    json answer{{"exit_code", outcome.exit_code},
                 {"stdout", outcome.out},
                 {"stderr", outcome.err},
                 {"timed_out", outcome.timed_out},
                 {"cancelled", outcome.cancelled}};
+    if (key) outputs.keep(*key, answer);
+    return answer;
 }
 
 json http_request(const ServiceRequest& r) {
@@ -83,7 +96,7 @@ json http_request(const ServiceRequest& r) {
 HostServices::HostServices(FactsProvider facts) : facts_(std::move(facts)) {}
 
 ServiceAnswer HostServices::serve(const ServiceRequest& request) const noexcept {
-    if (request.kind == "run_command") return guarded([&] { return run_command(request); });
+    if (request.kind == "run_command") return guarded([&] { return run_command(request, outputs_); });
     if (request.kind == "http_request") return guarded([&] { return http_request(request); });
     if (request.kind == "member_facts") return guarded([&] { return member_facts(); });
     if (request.kind == "cancelled") {

@@ -3,6 +3,8 @@
 // text (what mc_host_api's functions hand back to the plugin).
 #pragma once
 
+#include "plugins/program_output_cache.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -47,6 +49,7 @@ public:
 
 private:
     FactsProvider facts_;
+    mutable ProgramOutputCache outputs_;  // answers of cacheable runs, for every plugin
 };
 
 }  // namespace microcloud::host::plugins

@@ -32,6 +32,7 @@ ProgramProbe probe_program(const sdk::Context& ctx) {
     try {
         sdk::CommandOptions options;
         options.timeout = version_timeout;
+        options.cache_while_program_unchanged = true;  // the version only changes with the file
         return read_version_answer(ctx.run(version_command(), options));
     } catch (const std::exception& e) {
         return program_not_started(e.what());

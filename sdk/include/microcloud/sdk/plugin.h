@@ -82,7 +82,11 @@ typedef struct mc_host_api {
     int32_t (*cancelled)(mc_call* call);
     /** Runs a command. Request JSON: {"argv":[...], "env":{...}, "stdin":"", "timeout_ms":N}.
      *  Output JSON: {"exit_code":N, "stdout":"", "stderr":"", "timed_out":bool} on success, or
-     *  {"code":"", "message":""} when the command could not be started. Since ABI 1.0. */
+     *  {"code":"", "message":""} when the command could not be started. Since ABI 1.0.
+     *  Optional request key "cache":"while_program_unchanged" (a hint within ABI 1.0: a host
+     *  that does not know it runs the command): the host may answer from an earlier run of the
+     *  same argv, env and stdin that exited 0, while argv[0] (found as exec would) is the same
+     *  unchanged file; such an answer carries "cached":true. */
     mc_status (*run_command)(mc_call* call, const char* request_json, mc_write_fn out, void* out_ctx);
     /** Sends one HTTP request over a unix socket. Request JSON: {"socket":"", "method":"",
      *  "path":"", "body":"", "headers":{...}, "timeout_ms":N}. Output JSON: {"status":N,

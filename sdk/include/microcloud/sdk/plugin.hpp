@@ -49,6 +49,10 @@ struct CommandOptions {
     std::map<std::string, std::string> env;  ///< added to the host's environment
     std::string stdin_data;                  ///< written to the command's stdin
     std::chrono::milliseconds timeout{30000};
+    /// The answer depends only on the program file (e.g. `--version`): the host may answer from
+    /// an earlier successful run while argv[0] (found as exec would) is the same unchanged file.
+    /// A hint within ABI 1.0: a host that does not know it runs the command every time.
+    bool cache_while_program_unchanged = false;
 };
 
 /// What a finished command left behind. Since ABI 1.0.
@@ -121,6 +125,7 @@ public:
                         {"env", options.env},
                         {"stdin", options.stdin_data},
                         {"timeout_ms", options.timeout.count()}};
+        if (options.cache_while_program_unchanged) request["cache"] = "while_program_unchanged";
         Json answer = call_service(host_->run_command, request);
         CommandResult result;
         result.exit_code = answer.value("exit_code", -1);

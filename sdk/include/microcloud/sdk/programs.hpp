@@ -66,7 +66,8 @@ struct ProgramProbe {
     std::string start_error;                ///< why `--version` could not start
 };
 
-/// Looks `name` up in `dirs` and, when found, runs `<path> --version` through `run`. Since ABI 1.0.
+/// Looks `name` up in `dirs` and, when found, runs `<path> --version` through `run`, letting the
+/// host answer from an earlier run while the file is unchanged. Since ABI 1.0.
 inline ProgramProbe probe_program(std::string_view name, std::string_view package,
                                   const std::vector<std::filesystem::path>& dirs, const CommandRunner& run,
                                   std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
@@ -76,6 +77,7 @@ inline ProgramProbe probe_program(std::string_view name, std::string_view packag
     probe.path = path->string();
     CommandOptions options;
     options.timeout = timeout;
+    options.cache_while_program_unchanged = true;  // a version only changes with the file
     try {
         probe.run = run({probe.path, "--version"}, options);
     } catch (const std::exception& e) {
