@@ -32,8 +32,8 @@ public:
     }
 
     sdk::Json join(sdk::Context& ctx) override {
-        const std::string dir = ctx.input().value("state_dir", "");
-        if (dir.empty()) throw sdk::Error("invalid_input", "hello: join needs a state_dir");
+        const std::string dir = state_dir(ctx);
+        if (dir.empty()) throw sdk::Error("invalid_input", "hello: join needs member.state_dir in its input");
         ctx.progress("writing greeting", 0, 1);
         std::ofstream(std::filesystem::path(dir) / "hello.txt") << greeting_ << "\n";
         ctx.progress("writing greeting", 1, 1);
@@ -41,7 +41,7 @@ public:
     }
 
     sdk::Json teardown(sdk::Context& ctx) override {
-        const std::string dir = ctx.input().value("state_dir", "");
+        const std::string dir = state_dir(ctx);
         std::error_code ec;
         if (!dir.empty()) std::filesystem::remove(std::filesystem::path(dir) / "hello.txt", ec);
         return {{"removed", true}};
@@ -51,6 +51,13 @@ public:
     sdk::Json status(sdk::Context&) { return {{"healthy", true}}; }
 
 private:
+    // The member's state directory: every hook's input carries {"member": {"name", "state_dir"}}.
+    static std::string state_dir(sdk::Context& ctx) {
+        const sdk::Json& input = ctx.input();
+        if (!input.contains("member") || !input["member"].is_object()) return {};
+        return input["member"].value("state_dir", "");
+    }
+
     std::string greeting_ = "hello";
 };
 
