@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -16,10 +17,16 @@ namespace {
 
 void usage(std::ostream& out, const po::options_description& options) {
     out << "Usage: microcloud [global options] <command> [command options]\n\nCommands:\n";
-    for (const auto& c : cli::commands()) {
+    const auto words_of = [](const cli::Command& c) {
         std::string words;
         for (const auto& w : c.words) words += (words.empty() ? "" : " ") + w;
-        out << "  " << words << std::string(words.size() < 14 ? 14 - words.size() : 1, ' ') << c.summary << "\n";
+        return words;
+    };
+    std::size_t width = 0;  // the summaries line up after the longest command
+    for (const auto& c : cli::commands()) width = std::max(width, words_of(c).size());
+    for (const auto& c : cli::commands()) {
+        const std::string words = words_of(c);
+        out << "  " << words << std::string(width + 2 - words.size(), ' ') << c.summary << "\n";
     }
     out << "\n" << options;
 }
