@@ -48,21 +48,26 @@ httplib::Server::Handler json_handler(std::function<nlohmann::json(const nlohman
 
 using Progress = std::function<void(const std::string&)>;
 using Cancelled = std::function<bool()>;
+using Produce = std::function<nlohmann::json(const nlohmann::json&, const Progress&, const Cancelled&)>;
+
+// Runs `produce` registered in `operations` for as long as it runs, so that a cancel request
+// reaches it through the flag it asks.
+nlohmann::json run_cancellable(RunningOperations& operations, const Produce& produce, const nlohmann::json& body,
+                               const Progress& progress) {
+    const auto operation = operations.begin();
+    const RunningOperations::Flag flag = operation->flag();
+    return produce(body, progress, [flag] { return flag->load(); });
+}
 
 // Like json_handler for long operations: a client that accepts application/x-ndjson gets a
 // streamed answer, one JSON line per progress step ({"type": "progress", "message"}) and a last
 // line {"type": "result", "envelope": ...}; other clients get the plain envelope at the end.
-// While it runs, the operation is registered in `operations` so that a cancel request reaches it.
-httplib::Server::Handler streaming_handler(
-    RunningOperations& operations,
-    std::function<nlohmann::json(const nlohmann::json&, const Progress&, const Cancelled&)> produce) {
+// Either way the operation can be cancelled while it runs (run_cancellable).
+httplib::Server::Handler streaming_handler(RunningOperations& operations, Produce produce) {
     return [&operations, produce = std::move(produce)](const httplib::Request& req, httplib::Response& res) {
         if (req.get_header_value("Accept") != "application/x-ndjson") {
-            json_handler([&](const nlohmann::json& body) {
-                const auto operation = operations.begin();
-                const RunningOperations::Flag flag = operation->flag();
-                return produce(body, {}, [flag] { return flag->load(); });
-            })(req, res);
+            json_handler([&](const nlohmann::json& body) { return run_cancellable(operations, produce, body, {}); })(
+                req, res);
             return;
         }
         nlohmann::json body = nlohmann::json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
@@ -76,17 +81,15 @@ httplib::Server::Handler streaming_handler(
         res.set_chunked_content_provider("application/x-ndjson", [&operations, produce, body,
                                                                   what = req.method + " " + req.path](
                                                                      size_t, httplib::DataSink& sink) {
-            const auto operation = operations.begin();
-            const RunningOperations::Flag flag = operation->flag();
             const auto line = [&sink](const nlohmann::json& value) {
                 const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
                 sink.write(text.data(), text.size());
             };
             nlohmann::json envelope;
             try {
-                envelope = api::sync_response(produce(
-                    body, [&line](const std::string& message) { line({{"type", "progress"}, {"message", message}}); },
-                    [flag] { return flag->load(); }));
+                envelope = api::sync_response(run_cancellable(
+                    operations, produce, body,
+                    [&line](const std::string& message) { line({{"type", "progress"}, {"message", message}}); }));
             } catch (const Error& e) {
                 const int status = api::http_status_for(e.code());
                 envelope = api::error_response(status, e.what(), e.code(), e.details());
@@ -200,8 +203,8 @@ void ControlServer::routes() {
                  }));
     server_.Post("/1.0/session/joining",
                  streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
-                                                       const Cancelled&) {
-                     return sessions_.join(body, progress);
+                                                       const Cancelled& cancelled) {
+                     return sessions_.join(body, progress, cancelled);
                  }));
     server_.Post("/1.0/operations/cancel", json_handler([this](const nlohmann::json&) {
                      const std::size_t count = operations_.cancel_all();

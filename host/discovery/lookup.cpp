@@ -17,6 +17,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
+constexpr milliseconds kCancelSlice{250};
+
 std::string seconds_text(milliseconds duration) {
     char text[32];
     std::snprintf(text, sizeof text, "%g", static_cast<double>(duration.count()) / 1000.0);
@@ -78,12 +80,17 @@ LookupResult lookup(const LookupOptions& options) {
     Tally tally;
 
     for (auto now = Clock::now(); now < deadline; now = Clock::now()) {
+        if (options.cancelled && options.cancelled())
+            throw Error("cancelled", "The lookup on " + options.on.endpoint.interface +
+                                         " was cancelled from the command line after " +
+                                         std::to_string(tally.probes_sent) + " probe(s)");
         if (now >= next_probe) {
             socket.send_to_group(probe, options.port);
             ++tally.probes_sent;
             next_probe = now + interval;
         }
-        const auto wait = std::chrono::duration_cast<milliseconds>(std::min(next_probe, deadline) - now);
+        auto wait = std::chrono::duration_cast<milliseconds>(std::min(next_probe, deadline) - now);
+        if (options.cancelled) wait = std::min(wait, kCancelSlice);  // a cancel is seen within a slice
         const auto datagram = socket.receive(std::max(wait, milliseconds(1)));
         if (!datagram) continue;
         if (auto info = accepted(options, *datagram, tally))

@@ -19,6 +19,9 @@ struct LookupOptions {
     std::uint16_t port = kPort;
     // Which system we want (e.g. a given initiator name); empty = the first that answers.
     std::function<bool(const ServerInfo&)> match;
+    // Asked between probes (at least once a probe interval); true ends the lookup with
+    // Error("cancelled").
+    std::function<bool()> cancelled;
 };
 
 struct LookupResult {
@@ -32,7 +35,8 @@ struct LookupResult {
 //  - Error("discovery_version_mismatch") with upstream's text for a reply of another version;
 //  - Error("discovery_nothing_heard") naming the interface, its address and subnet, how long it
 //    listened and how many probes it sent (plus replies that did not match or did not parse);
-//  - Error("discovery_socket_failed") when the interface cannot be used.
+//  - Error("discovery_socket_failed") when the interface cannot be used;
+//  - Error("cancelled") once `cancelled` returns true.
 LookupResult lookup(const LookupOptions& options);
 
 }  // namespace microcloud::host::discovery

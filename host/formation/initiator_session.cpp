@@ -15,7 +15,7 @@ namespace microcloud::host::formation {
 
 InitiatorSession::InitiatorSession(SessionOptions options)
     : options_(std::move(options)),
-      key_(trust::derive_join_key(trust::normalize_passphrase(options_.passphrase), options_.fingerprint)) {
+      key_(trust::derive_join_key(options_.passphrase, options_.fingerprint)) {
     if (options_.announce_on) {
         discovery::ServerInfo info;
         info.name = options_.name;

@@ -22,7 +22,7 @@
 namespace microcloud::host::formation {
 
 struct SessionOptions {
-    std::string passphrase{};                       // as typed; normalised here
+    std::string passphrase{};                       // used as given (see JoinerOptions::passphrase)
     std::string fingerprint{};                      // the certificate joiners see on the initiator's TLS port
     std::string name{};                             // the initiator
     std::string address{};                          // the initiator's TLS address (ip:port), announced to joiners
@@ -48,8 +48,7 @@ struct PendingJoiner {
 
 class InitiatorSession {
 public:
-    // Derives the key (argon2id) and starts answering probes. Throws
-    // Error("invalid_passphrase") and the responder's errors.
+    // Derives the key (argon2id) and starts answering probes. Throws the responder's errors.
     explicit InitiatorSession(SessionOptions options);
     ~InitiatorSession();
     InitiatorSession(const InitiatorSession&) = delete;

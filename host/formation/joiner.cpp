@@ -15,7 +15,7 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     const auto say = [&](const std::string& line) {
         if (options.progress) options.progress(line);
     };
-    const std::string passphrase = trust::normalize_passphrase(options.passphrase);
+    const std::string& passphrase = options.passphrase;
     discovery::ServerInfo initiator;
     if (!options.initiator_address.empty()) {
         initiator.address =
@@ -27,6 +27,7 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
         discovery::LookupOptions lookup;
         lookup.on = options.on;
         lookup.timeout = options.lookup_timeout;
+        lookup.cancelled = options.cancelled;
         if (!options.initiator_name.empty())
             lookup.match = [&](const discovery::ServerInfo& info) { return info.name == options.initiator_name; };
         say("Looking for the initiator on " + options.on.endpoint.interface + " (" + options.on.subnet + ")");
@@ -43,6 +44,7 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     client.credentials = credentials;
     client.server_fingerprints = {initiator.fingerprint};
     client.request_timeout = options.session_timeout;
+    client.cancelled = options.cancelled;
     const transport::PeerResponse reply =
         transport::peer_request(initiator.address, "POST", "/1.0/session/join", seal(key, to_json(intent)), client);
     nlohmann::json metadata;
@@ -61,6 +63,9 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
         throw Error("session_forbidden", "The initiator " + initiator.name +
                                              " did not prove it knows the passphrase (" + error.what() + ")");
     }
+    if (options.cancelled && options.cancelled())
+        throw Error("cancelled", "The join was cancelled from the command line before this member joined " +
+                                     answer.name + "'s cluster");
     say("Joining the cluster through " + answer.name);
     nlohmann::json joined = membership.join(answer.token, options.own_address);
     joined["initiator"] = answer.name;

@@ -125,7 +125,9 @@ PreseedRole validate_preseed(const Preseed& p, const LocalContext& local) {
              "lookup_subnet");
     if (!p.initiator_address.empty() && !is_ip(p.initiator_address))
         rule("Invalid initiator address \"" + p.initiator_address + "\" (must be an IP address)", "initiator_address");
-    if (p.session_passphrase.empty()) rule("Missing session passphrase", "session_passphrase");
+    // Any non-empty text (the four-word rule is the interactive prompt's), and only when others join.
+    if (p.systems.size() > 1 && p.session_passphrase.empty())
+        rule("Missing session passphrase", "session_passphrase");
 
     std::set<std::string> names;
     for (std::size_t i = 0; i < p.systems.size(); ++i) {

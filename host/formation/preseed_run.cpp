@@ -143,7 +143,6 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     if (!dry_run) forget_if_orphaned(preseed, context, say);
     LocalContext local{context.name, local_ipv4(context.facts), context.membership.clustered()};
     const PreseedRole role = validate_preseed(preseed, local);
-    trust::normalize_passphrase(preseed.session_passphrase);  // "Passphrase has to contain exactly four elements"
     std::optional<discovery::ChosenInterface> chosen;
     if (!preseed.lookup_subnet.empty())
         chosen = discovery::interface_for_subnet(context.facts.value("interfaces", nlohmann::json::array()),
@@ -200,7 +199,8 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
                               .services = context.services,
                               .lookup_timeout = preseed.lookup_timeout,
                               .session_timeout = preseed.session_timeout,
-                              .progress = say};
+                              .progress = say,
+                              .cancelled = context.cancelled};
         try {
             nlohmann::json joined = join_through_session(context.membership, options);
             return {{"plan", plan}, {"steps", steps}, {"joined", joined}};
@@ -235,54 +235,58 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             say("Bootstrapping the cluster on " + address);
             context.membership.bootstrap(address);
         }
-        step = "start the session";
-        SessionOptions options{
-            .passphrase = preseed.session_passphrase,
-            .fingerprint = context.membership.cluster_fingerprint(),
-            .name = context.name,
-            .address = context.membership.local()->address,
-            .expected = expected,
-            .services = context.services,
-            .admit =
-                [&](const JoinIntent& intent) {
-                    journal.admitted(intent.name);
-                    return context.membership.issue_token(intent.name).at("token").get<std::string>();
-                },
-            .announce_on = chosen};
-        session = std::make_shared<InitiatorSession>(std::move(options));
-        context.membership.set_session_handler(
-            [session](const transport::PeerRequest& request) { return session->handle(request); });
-        say("Waiting for " + std::to_string(expected.size()) + " system(s) to join (session timeout " +
-            std::to_string(preseed.session_timeout.count()) + " s)");
-        step = "wait for the systems to join";
-        const auto deadline = std::chrono::steady_clock::now() + preseed.session_timeout;
-        for (;;) {  // in slices, so that a cancel is seen within a quarter second
-            const auto slice = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(250));
-            admitted = session->wait_for_all(slice);
-            const bool everyone = std::includes(admitted.begin(), admitted.end(), expected.begin(), expected.end());
-            // Back before the slice ended without everyone: the session was stopped.
-            if (everyone || std::chrono::steady_clock::now() < slice || slice == deadline) break;
-            stop_if_cancelled();
+        // A single system needs no session: none is opened, so nothing can join it (and a
+        // preseed for one system may leave the passphrase out).
+        if (!expected.empty()) {
+            step = "start the session";
+            SessionOptions options{
+                .passphrase = preseed.session_passphrase,
+                .fingerprint = context.membership.cluster_fingerprint(),
+                .name = context.name,
+                .address = context.membership.local()->address,
+                .expected = expected,
+                .services = context.services,
+                .admit =
+                    [&](const JoinIntent& intent) {
+                        journal.admitted(intent.name);
+                        return context.membership.issue_token(intent.name).at("token").get<std::string>();
+                    },
+                .announce_on = chosen};
+            session = std::make_shared<InitiatorSession>(std::move(options));
+            context.membership.set_session_handler(
+                [session](const transport::PeerRequest& request) { return session->handle(request); });
+            say("Waiting for " + std::to_string(expected.size()) + " system(s) to join (session timeout " +
+                std::to_string(preseed.session_timeout.count()) + " s)");
+            step = "wait for the systems to join";
+            const auto deadline = std::chrono::steady_clock::now() + preseed.session_timeout;
+            for (;;) {  // in slices, so that a cancel is seen within a quarter second
+                const auto slice = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(250));
+                admitted = session->wait_for_all(slice);
+                const bool everyone = std::includes(admitted.begin(), admitted.end(), expected.begin(), expected.end());
+                // Back before the slice ended without everyone: the session was stopped.
+                if (everyone || std::chrono::steady_clock::now() < slice || slice == deadline) break;
+                stop_if_cancelled();
+            }
+            std::set<std::string> online;
+            for (;;) {  // at least once, also when the deadline has passed
+                stop_if_cancelled();
+                online.clear();
+                for (const auto& member : context.membership.list())
+                    if (member.value("status", "") == "ONLINE") online.insert(member.value("name", ""));
+                if (std::includes(online.begin(), online.end(), expected.begin(), expected.end()) ||
+                    std::chrono::steady_clock::now() >= deadline)
+                    break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+            std::string missing;
+            for (const auto& name : expected)
+                if (!online.contains(name)) missing += (missing.empty() ? "" : ", ") + name;
+            if (!missing.empty())
+                throw Error("formation_timeout", "these systems did not join within the session timeout: " + missing,
+                            {{"missing", missing}});
+            context.membership.set_session_handler({});
+            session.reset();
         }
-        std::set<std::string> online;
-        for (;;) {  // at least once, also when the deadline has passed
-            stop_if_cancelled();
-            online.clear();
-            for (const auto& member : context.membership.list())
-                if (member.value("status", "") == "ONLINE") online.insert(member.value("name", ""));
-            if (std::includes(online.begin(), online.end(), expected.begin(), expected.end()) ||
-                std::chrono::steady_clock::now() >= deadline)
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
-        std::string missing;
-        for (const auto& name : expected)
-            if (!online.contains(name)) missing += (missing.empty() ? "" : ", ") + name;
-        if (!missing.empty())
-            throw Error("formation_timeout", "these systems did not join within the session timeout: " + missing,
-                        {{"missing", missing}});
-        context.membership.set_session_handler({});
-        session.reset();
         say("All " + std::to_string(expected.size() + 1) + " systems are members");
         step = "wait for the roles to settle";
         const std::size_t voters_wanted = std::min<std::size_t>(expected.size() + 1, 3);

@@ -71,7 +71,9 @@ nlohmann::json SessionControl::start(const SessionStart& start) {
     }
     try {
         const std::string address = membership_.local()->address;
-        const std::string passphrase = start.passphrase.empty() ? trust::generate_passphrase() : start.passphrase;
+        // A passphrase typed at the prompt follows the four-word rule; a generated one already does.
+        const std::string passphrase =
+            start.passphrase.empty() ? trust::generate_passphrase() : trust::normalize_passphrase(start.passphrase);
         const discovery::ChosenInterface on = interface_holding(facts_(), host_of(address));
         SessionOptions options{.passphrase = passphrase,
                                .fingerprint = membership_.cluster_fingerprint(),
@@ -89,7 +91,7 @@ nlohmann::json SessionControl::start(const SessionStart& start) {
         membership_.set_session_handler(
             [session](const transport::PeerRequest& request) { return session->handle(request); });
         session_ = session;
-        return {{"passphrase", trust::normalize_passphrase(passphrase)},
+        return {{"passphrase", passphrase},
                 {"fingerprint", membership_.cluster_fingerprint().substr(0, 12)},
                 {"address", address},
                 {"interface", on.endpoint.interface}};
@@ -157,7 +159,8 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
 }
 
 nlohmann::json SessionControl::join(const nlohmann::json& request,
-                                    const std::function<void(const std::string&)>& progress) {
+                                    const std::function<void(const std::string&)>& progress,
+                                    const std::function<bool()>& cancelled) {
     const nlohmann::json facts = facts_();
     const std::string own_ip = request.value("address", "").empty()
                                    ? default_ipv4(facts)
@@ -170,7 +173,7 @@ nlohmann::json SessionControl::join(const nlohmann::json& request,
         .on = interface_holding(facts, own_ip),
         .own_address = membership::normalise_member_address(
             request.value("address", "").empty() ? own_ip : request.value("address", ""), transport::kDefaultPeerPort),
-        .passphrase = request.value("passphrase", ""),
+        .passphrase = trust::normalize_passphrase(request.value("passphrase", "")),  // typed at the prompt
         .version = kVersion,
         .services = services_,
         .lookup_timeout = std::chrono::seconds(request.value("lookup_timeout", 60)),
@@ -178,7 +181,8 @@ nlohmann::json SessionControl::join(const nlohmann::json& request,
         .progress = [&](const std::string& line) {
             steps.push_back(line);
             if (progress) progress(line);
-        }};
+        },
+        .cancelled = cancelled};
     nlohmann::json joined = join_through_session(membership_, options);
     joined["steps"] = steps;
     return joined;

@@ -48,7 +48,9 @@ public:
 
     // The joiner's side (`microcloud join`): passphrase, where to look, this member's address.
     // Blocks until joined; returns the join result with the progress lines.
-    nlohmann::json join(const nlohmann::json& request, const std::function<void(const std::string&)>& progress = {});
+    // `cancelled` (the CLI's Ctrl-C) ends it before this member joined (see JoinerOptions).
+    nlohmann::json join(const nlohmann::json& request, const std::function<void(const std::string&)>& progress = {},
+                        const std::function<bool()>& cancelled = {});
 
 private:
     membership::Membership& membership_;

@@ -10,8 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <stop_token>
 #include <thread>
 
 #include <fcntl.h>
@@ -29,6 +33,8 @@ constexpr std::size_t kMaxResponseBody = 16 * 1024 * 1024;
 // How long the bridge waits for the rest of a TLS record once its socket was readable; then it polls again.
 constexpr std::chrono::milliseconds kBridgeReadSlice{200};
 constexpr std::size_t kBridgeBuffer = 64 * 1024;
+// How often a request with a `cancelled` check asks it.
+constexpr std::chrono::milliseconds kCancelSlice{250};
 
 const char* const kUserAgent = "microcloudd";
 
@@ -40,11 +46,33 @@ TlsStream open_stream(const std::string& address, const PeerClientOptions& optio
 http::Message exchange(TlsStream& stream, const std::string& address, const std::string& method,
                        const std::string& text, const PeerClientOptions& options) {
     const auto deadline = Clock::now() + options.request_timeout;
+    std::atomic<bool> cancelled{false};
+    std::optional<std::jthread> watcher;
+    if (options.cancelled) {
+        // Shutting the socket down wakes the read below, whatever it waits for.
+        watcher.emplace([&](std::stop_token stop) {
+            std::mutex mutex;
+            std::condition_variable_any wake;
+            std::unique_lock lock(mutex);
+            while (!wake.wait_for(lock, stop, kCancelSlice, [] { return false; })) {
+                if (stop.stop_requested()) return;
+                if (options.cancelled()) {
+                    cancelled = true;
+                    ::shutdown(stream.fd(), SHUT_RDWR);
+                    return;
+                }
+            }
+        });
+    }
     try {
         stream.set_timeout(options.request_timeout);
         stream.write_all(text.data(), text.size());
         return http::read_response(stream, method, deadline, kMaxResponseBody);
     } catch (const Error& error) {
+        if (watcher) watcher.reset();  // stops and joins it
+        if (cancelled)
+            throw Error("cancelled", "The request to " + address + " was cancelled from the command line",
+                        {{"address", address}});
         const std::string& code = error.code();
         if (code == "http_closed") {
             throw Error("tls_io", address + " closed the connection without answering", {{"address", address}});

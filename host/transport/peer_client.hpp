@@ -9,6 +9,7 @@
 #include "transport/tls_stream.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct PeerClientOptions {
     std::vector<std::string> server_fingerprints{};   // accepted server certificates
     std::chrono::milliseconds connect_timeout{3000};  // TCP connect plus TLS handshake
     std::chrono::milliseconds request_timeout{10000};
+    // Asked every quarter second while a request waits for its answer; true closes the connection
+    // and the request throws Error("cancelled"). Empty: the request is not cancellable.
+    std::function<bool()> cancelled{};
 };
 
 // One HTTP/1.1 request ("Connection: close"); returns the status and body whatever the status.

@@ -41,7 +41,8 @@ private:
 };
 
 // argon2id(passphrase, salt = join_key_context + initiator_fingerprint) with join_kdf_parameters, 32 bytes.
-// Pass the output of normalize_passphrase() so both sides hash the same text. The fingerprint is the
+// Both sides must pass the same text: a preseed's passphrase as written, or the output of
+// normalize_passphrase() for one typed at a prompt. The fingerprint is the
 // initiator's full certificate fingerprint (64 lowercase hex digits, certificate.hpp): a proof made for one
 // initiator is useless against another. Throws Error("invalid_fingerprint"), Error("kdf_failed").
 JoinKey derive_join_key(std::string_view passphrase, std::string_view initiator_fingerprint);

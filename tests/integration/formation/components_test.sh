@@ -95,21 +95,32 @@ cli_of() {  # cli_of M: pid of the `microcloud` CLI running in member M's networ
   done
   return 1
 }
+# interrupt M TEXT FILE: runs FILE's preseed on member M, sends its CLI Ctrl-C once it printed TEXT;
+# sets $out (what the CLI printed) and $t0 (when Ctrl-C was sent); fails if the run exited 0.
+interrupt() {
+  local m=$1 text=$2 file=$3 waiter
+  (set +e; mc "$m" preseed <"$file" >"$TEST_TMP/cancel-m$m" 2>&1; echo $? >"$TEST_TMP/cancel-rc-m$m") &
+  waiter=$!
+  for _ in $(seq 100); do grep -q "$text" "$TEST_TMP/cancel-m$m" 2>/dev/null && break; sleep 0.1; done
+  grep -q "$text" "$TEST_TMP/cancel-m$m" || fail "m$m never printed \"$text\": $(cat "$TEST_TMP/cancel-m$m")"
+  t0=$(now_ms)
+  kill -INT "$(cli_of "$m")" || fail "no microcloud CLI runs in m$m"
+  wait "$waiter" || true
+  out=$(cat "$TEST_TMP/cancel-m$m")
+  echo "$out"
+  [ "$(cat "$TEST_TMP/cancel-rc-m$m")" != 0 ] || fail "the cancelled run on m$m exited 0"
+  expect_contains "$out" "Cancelling" "the CLI on m$m says it cancels"
+  expect_contains "$out" "cancelled from the command line" "the run on m$m ends as cancelled"
+}
 write_preseed "$TEST_TMP/alone.yaml"  # m2 and m3 are not started: m1 waits for them
-(set +e; mc 1 preseed <"$TEST_TMP/alone.yaml" >"$TEST_TMP/cancel-m1" 2>&1; echo $? >"$TEST_TMP/cancel-rc") &
-waiter=$!
-for _ in $(seq 100); do grep -q "Waiting for 2 system" "$TEST_TMP/cancel-m1" 2>/dev/null && break; sleep 0.1; done
-grep -q "Waiting for 2 system" "$TEST_TMP/cancel-m1" || fail "m1 never waited for the others: $(cat "$TEST_TMP/cancel-m1")"
-t0=$(now_ms)
-kill -INT "$(cli_of 1)" || fail "no microcloud CLI runs in m1"
-wait "$waiter" || true
-out=$(cat "$TEST_TMP/cancel-m1")
-echo "$out"
-[ "$(cat "$TEST_TMP/cancel-rc")" != 0 ] || fail "the cancelled run exited 0"
-expect_contains "$out" "Cancelling" "the CLI says it cancels"
-expect_contains "$out" "cancelled from the command line" "the run ends as cancelled"
+interrupt 1 "Waiting for 2 system" "$TEST_TMP/alone.yaml"
 out=$(mc 1 cluster list 2>&1) && fail "m1 is still clustered after the cancelled run: $out"
 pass "Ctrl-C ended the run in $(($(now_ms) - t0)) ms and m1 forgot the cluster it had bootstrapped"
+
+# ---- Ctrl-C on a joiner's CLI while it looks for an initiator that is not there ------------------------
+interrupt 3 "Looking for the initiator" "$TEST_TMP/alone.yaml"
+out=$(mc 3 cluster list 2>&1) && fail "m3 is clustered after its cancelled join: $out"
+pass "Ctrl-C on the joiner ended its lookup in $(($(now_ms) - t0)) ms; m3 is not clustered"
 
 # ---- a joiner killed during its join: rollback, and it can take part again -----------------------------
 for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done

@@ -184,5 +184,17 @@ TEST(Preseed, RoleFollowsInitiatorAndSystems) {
     EXPECT_EQ(validate_preseed(parse_preseed(by_address), kM1), PreseedRole::initiator_bootstrap);
 }
 
+// Upstream's rule: any non-empty passphrase (the four-word rule is the interactive prompt's), and
+// none at all for a single system.
+TEST(Preseed, PassphraseIsAnyTextAndOnlyNeededWithOthers) {
+    const Preseed reference = parse_preseed(
+        "initiator: m1\nlookup_subnet: 10.0.0.0/24\nsession_passphrase: 83P27XWKbDczUyE7xaX3pgVfaEacfQ2qiQ0r6gPb\n"
+        "systems:\n" + kTwo);
+    EXPECT_EQ(validate_preseed(reference, kM1), PreseedRole::initiator_bootstrap);
+    EXPECT_EQ(reference.session_passphrase, "83P27XWKbDczUyE7xaX3pgVfaEacfQ2qiQ0r6gPb");
+    const Preseed alone = parse_preseed("initiator: m1\nlookup_subnet: 10.0.0.0/24\nsystems:\n- name: m1\n");
+    EXPECT_EQ(validate_preseed(alone, kM1), PreseedRole::initiator_bootstrap);
+}
+
 }  // namespace
 }  // namespace microcloud::host::formation

@@ -101,6 +101,25 @@ TEST(TransportClient, SilentServerTimesOut) {
     release.set_value();
 }
 
+TEST(TransportClient, CancelledRequestEndsAsCancelled) {
+    std::promise<void> release;
+    RawTlsServer raw([&](TlsStream&) { release.get_future().wait_for(5s); });
+    PeerClientOptions options = client_options();
+    options.request_timeout = 60s;  // the answer never comes: only the cancel ends the wait
+    std::atomic<int> asked{0};
+    options.cancelled = [&] { return ++asked >= 2; };
+    EXPECT_EQ(error_code_of([&] { peer_request(raw.address(), "GET", "/1.0", "", options); }), "cancelled");
+    EXPECT_GE(asked.load(), 2);
+    release.set_value();
+}
+
+TEST(TransportClient, AnswerBeforeACancelIsKept) {
+    RawTlsServer raw([](TlsStream& stream) { write_tls(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"); });
+    PeerClientOptions options = client_options();
+    options.cancelled = [] { return false; };
+    EXPECT_EQ(peer_request(raw.address(), "GET", "/1.0", "", options).body, "ok");
+}
+
 TEST(TransportClient, UpgradeKeepsBytesThatCameWithThe101) {
     // The 101 and the first protocol bytes in one TLS record.
     RawTlsServer raw([](TlsStream& stream) {
