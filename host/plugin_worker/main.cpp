@@ -69,20 +69,23 @@ bool parse_number(std::string_view text, long& out) {
     return !copy.empty() && end && *end == '\0' && out >= 0;
 }
 
+// Reads "--fd N [--memory-limit-mb M]" (in any order); false for anything else or without --fd.
+bool parse_arguments(int argc, char** argv, long& fd, long& memory_mb) {
+    if (argc % 2 == 0) return false;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string_view flag = argv[i];
+        long* target = flag == "--fd" ? &fd : flag == "--memory-limit-mb" ? &memory_mb : nullptr;
+        if (!target || !parse_number(argv[i + 1], *target)) return false;
+    }
+    return fd >= 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     long fd = -1;
     long memory_mb = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string_view flag = argv[i];
-        long* target = flag == "--fd" ? &fd : flag == "--memory-limit-mb" ? &memory_mb : nullptr;
-        if (!target || !parse_number(argv[i + 1], *target)) {
-            std::fprintf(stderr, "usage: microcloud-plugin-worker --fd N [--memory-limit-mb M]\n");
-            return plugins::wire::kExitBadArguments;
-        }
-    }
-    if (fd < 0 || argc % 2 == 0) {
+    if (!parse_arguments(argc, argv, fd, memory_mb)) {
         std::fprintf(stderr, "usage: microcloud-plugin-worker --fd N [--memory-limit-mb M]\n");
         return plugins::wire::kExitBadArguments;
     }
