@@ -31,9 +31,21 @@ InitiatorSession::~InitiatorSession() {
 }
 
 void InitiatorSession::stop(const std::string& reason) {
+    end(reason, false);
+}
+
+std::string InitiatorSession::gave_up() const {
+    const std::lock_guard lock(mutex_);
+    return gave_up_ ? stop_reason_ : std::string();
+}
+
+void InitiatorSession::end(const std::string& reason, bool by_itself) {
     {
         const std::lock_guard lock(mutex_);
-        if (stop_reason_.empty()) stop_reason_ = reason;
+        if (stop_reason_.empty()) {
+            stop_reason_ = reason;
+            gave_up_ = by_itself;
+        }
     }
     if (responder_) responder_->stop();
     changed_.notify_all();
@@ -96,7 +108,7 @@ transport::PeerResponse InitiatorSession::handle(const transport::PeerRequest& r
         spdlog::warn("session of {}: a joiner from {} gave a wrong passphrase proof", options_.name,
                      request.remote_address);
         if (stop_now) {
-            stop("Stopping session after too many failed attempts");
+            end("Stopping session after too many failed attempts", true);
             throw Error("session_stopped", "Stopping session after too many failed attempts");
         }
         throw Error("session_forbidden", "Invalid HMAC");

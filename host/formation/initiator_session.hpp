@@ -55,9 +55,10 @@ public:
     InitiatorSession& operator=(const InitiatorSession&) = delete;
 
     // POST /1.0/session/join. Thread-safe. A wrong proof costs 100 ms and counts towards
-    // max_failures, after which the session stops ("Stopping session after too many failed
-    // attempts"). Refusals: Error("session_forbidden", "Invalid HMAC"), upstream's "Rejecting peer
-    // ..." texts, "Fingerprint already exists", and Error("session_stopped") once stopped.
+    // max_failures, after which the session stops by itself (gave_up() then says why: "Stopping
+    // session after too many failed attempts"). Refusals: Error("session_forbidden", "Invalid
+    // HMAC"), upstream's "Rejecting peer ..." texts, "Fingerprint already exists", and
+    // Error("session_stopped") once stopped.
     transport::PeerResponse handle(const transport::PeerRequest& request);
 
     // Waits until every expected system was admitted, the session stopped, or `deadline`.
@@ -71,8 +72,13 @@ public:
     std::set<std::string> select(const std::set<std::string>& names);
     // Ends the session: joiners still waiting are refused with `reason`.
     void stop(const std::string& reason);
+    // Why the session stopped by itself (too many wrong proofs); empty while it runs and when it
+    // was ended by stop().
+    std::string gave_up() const;
 
 private:
+    void end(const std::string& reason, bool by_itself);
+
     SessionOptions options_;
     trust::JoinKey key_;
     trust::FreshnessGuard guard_{};
@@ -84,6 +90,7 @@ private:
     std::set<std::string> selected_;
     std::size_t failures_ = 0;
     std::string stop_reason_{};
+    bool gave_up_ = false;  // stop_reason_ was set by the session itself
 };
 
 }  // namespace microcloud::host::formation

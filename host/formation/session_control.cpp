@@ -60,9 +60,30 @@ SessionControl::~SessionControl() {
     }
 }
 
+void SessionControl::retire_if_gave_up() {
+    if (!session_) return;
+    std::string reason = session_->gave_up();
+    if (reason.empty()) return;
+    membership_.set_session_handler({});  // joiners now hear "There is no active session"
+    spdlog::warn("the trust session of {} stopped by itself: {}", name_, reason);
+    gave_up_ = GaveUp{std::move(session_), std::move(reason), std::exchange(bootstrapped_, false)};
+    session_.reset();
+}
+
+void SessionControl::throw_if_gave_up() const {
+    if (!gave_up_) return;
+    throw Error("session_stopped", "The session stopped: " + gave_up_->reason,
+                {{"reason", gave_up_->reason}, {"admitted", gave_up_->session->admitted()}});
+}
+
 nlohmann::json SessionControl::start(const SessionStart& start) {
     const std::lock_guard lock(mutex_);
+    retire_if_gave_up();
     if (session_) throw Error("session_exists", "There already is an active session");
+    if (gave_up_) {
+        spdlog::info("a new trust session on {} replaces the one that stopped by itself ({})", name_, gave_up_->reason);
+        gave_up_.reset();
+    }
     if (start.bootstrap) {
         membership_.bootstrap(start.address);
         bootstrapped_ = true;
@@ -102,8 +123,10 @@ nlohmann::json SessionControl::start(const SessionStart& start) {
     }
 }
 
-nlohmann::json SessionControl::status() const {
+nlohmann::json SessionControl::status() {
     const std::lock_guard lock(mutex_);
+    retire_if_gave_up();
+    throw_if_gave_up();
     nlohmann::json pending = nlohmann::json::array();
     nlohmann::json admitted = nlohmann::json::array();
     if (session_) {
@@ -117,6 +140,8 @@ nlohmann::json SessionControl::status() const {
 
 nlohmann::json SessionControl::select(const std::set<std::string>& names) {
     const std::lock_guard lock(mutex_);
+    retire_if_gave_up();
+    throw_if_gave_up();
     if (!session_) throw Error("session_not_found", "There is no active session");
     const std::set<std::string> chosen = session_->select(names);
     return {{"admitted", chosen}};
@@ -125,12 +150,22 @@ nlohmann::json SessionControl::select(const std::set<std::string>& names) {
 nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
                                     const std::function<void(const std::string&)>& progress) {
     const std::lock_guard lock(mutex_);
-    if (!session_) return {{"stopped", false}};
-    membership_.set_session_handler({});
-    session_->stop(reason.empty() ? "Initiator aborted the setup" : reason);
-    const std::set<std::string> admitted = session_->admitted();
-    session_.reset();
-    const bool bootstrapped = std::exchange(bootstrapped_, false);
+    retire_if_gave_up();
+    std::shared_ptr<InitiatorSession> session;
+    bool bootstrapped = false;
+    if (session_) {
+        membership_.set_session_handler({});
+        session_->stop(reason.empty() ? "Initiator aborted the setup" : reason);
+        session = std::exchange(session_, nullptr);
+        bootstrapped = std::exchange(bootstrapped_, false);
+    } else if (gave_up_) {
+        session = gave_up_->session;
+        bootstrapped = gave_up_->bootstrapped;
+        gave_up_.reset();
+    } else {
+        return {{"stopped", false}};
+    }
+    const std::set<std::string> admitted = session->admitted();
     if (abort) {
         if (bootstrapped && admitted.empty()) membership_.abandon();
         return {{"stopped", true}, {"admitted", admitted}};

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace microcloud::host::formation {
@@ -35,14 +36,17 @@ public:
     // session"), the bootstrap's errors, Error("already_clustered") for init on a clustered member,
     // Error("not_clustered") for add on one outside a cluster.
     nlohmann::json start(const SessionStart& start);
-    // {"active", "pending": [{name, address, fingerprint}], "admitted": [names]}.
-    nlohmann::json status() const;
+    // {"active", "pending": [{name, address, fingerprint}], "admitted": [names]}. A session that
+    // stopped by itself (too many wrong passphrase proofs) is no longer active at once: a new one
+    // may start, and joiners hear "There is no active session"; until its CLI stops it (or another
+    // starts), status() and select() throw Error("session_stopped") saying why, so that CLI can tell.
+    nlohmann::json status();
     // Admits the named waiting joiners; returns {"admitted": [...]}.
     nlohmann::json select(const std::set<std::string>& names);
     // Ends the session. Without `abort`, the admitted systems then join the components (see
     // components.hpp); if that fails they are removed again (and an init's cluster forgotten).
     // With `abort` after an init that admitted nobody, the bootstrapped cluster is forgotten.
-    // Joiners still waiting get `reason`.
+    // Joiners still waiting get `reason`. A session that stopped by itself is ended the same way.
     nlohmann::json stop(const std::string& reason, bool abort,
                         const std::function<void(const std::string&)>& progress = {});
 
@@ -60,8 +64,21 @@ private:
     std::function<nlohmann::json()> facts_;
     unsigned join_concurrency_;
     mutable std::mutex mutex_;
+    // The session that stopped by itself, kept until its CLI stops it or another session starts.
+    struct GaveUp {
+        std::shared_ptr<InitiatorSession> session;
+        std::string reason;
+        bool bootstrapped = false;
+    };
+
+    // With mutex_ held: moves a session that stopped by itself from session_ to gave_up_.
+    void retire_if_gave_up();
+    // With mutex_ held: throws Error("session_stopped") for the session in gave_up_, if any.
+    void throw_if_gave_up() const;
+
     std::shared_ptr<InitiatorSession> session_{};
     bool bootstrapped_ = false;
+    std::optional<GaveUp> gave_up_{};
 };
 
 }  // namespace microcloud::host::formation

@@ -6,10 +6,13 @@
 #include "common/error.hpp"
 #include "membership/join_token.hpp"
 #include "membership/membership_runtime.hpp"
+#include "transport/net_util.hpp"
 #include "trust/atomic_file.hpp"
 #include "trust/certificate.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace microcloud::host::membership {
 namespace {
@@ -140,6 +143,13 @@ void Membership::start_runtime(const LocalMember& self) {
     server.credentials = {cluster_identity_->certificate_pem, cluster_identity_->key_pem};
     server.trusted = [this](const std::string& fingerprint) {
         return fingerprint == identity_.fingerprint || truststore_->find_by_fingerprint(fingerprint).has_value();
+    };
+    // The members' addresses (this one's too) keep slots of the listener that strangers cannot take.
+    server.member_address = [this, own = transport::net::host_of(self.address)](const std::string& ip) {
+        if (ip == own) return true;
+        const auto peers = truststore_->list();
+        return std::any_of(peers.begin(), peers.end(),
+                           [&](const trust::TrustedPeer& peer) { return transport::net::host_of(peer.address) == ip; });
     };
     rt->server = std::make_unique<transport::PeerServer>(std::move(server));
     register_routes(*rt);

@@ -154,6 +154,7 @@ transport::PeerResponse Membership::admit(Runtime& rt, const transport::PeerRequ
     } catch (const std::exception& error) {
         spdlog::warn("admitting {} failed: {}; taking it out again", name, error.what());
         truststore_->remove(name);
+        rt.server->close_untrusted();  // anything it opened while briefly trusted
         st.transaction([&](store::Session& session) {
             session.remove_member(name);
             session.issue_token(used);  // the joiner may try again with the same token

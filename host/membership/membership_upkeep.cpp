@@ -1,5 +1,6 @@
 // host/membership/membership_upkeep.cpp - what every member does in the background: keep its
-// truststore equal to the members table (and, after a removal, have every member do so at once),
+// truststore equal to the members table (and, after a removal, have every member do so at once, closing
+// the open connections of the certificates it stopped trusting),
 // and, on the dqlite leader, probe the members and give them the roles plan_roles asks for
 // (recording each member's role in the table).
 #include "common/error.hpp"
@@ -41,21 +42,27 @@ std::vector<store::Member> Membership::sync_truststore(const Runtime& rt) {
     const std::lock_guard lock(trust_sync_mutex_);
     std::vector<store::Member> members = rt.store->list_members();
     std::set<std::string> names;
+    bool withdrawn = false;  // a certificate trusted before is not any more
     for (const store::Member& member : members) {
         if (member.name == rt.self.name) continue;
         names.insert(member.name);
         const auto known = truststore_->find_by_name(member.name);
         if (known && known->fingerprint == member.fingerprint && known->address == member.address) continue;
-        if (known) truststore_->remove(member.name);
+        if (known && truststore_->remove(member.name) && known->fingerprint != member.fingerprint) withdrawn = true;
         truststore_->add(
             {member.name, member.address, std::string(store::member_role_name(member.role)), member.certificate, ""});
         spdlog::info("{} now trusts member {} ({})", rt.self.name, member.name, member.address);
     }
     for (const auto& peer : truststore_->list())
         if (!names.contains(peer.name)) {
-            truststore_->remove(peer.name);
+            if (truststore_->remove(peer.name)) withdrawn = true;
             spdlog::info("{} no longer trusts {}: not a member any more", rt.self.name, peer.name);
         }
+    // Connections that certificate opened while trusted (dqlite tunnels, requests in flight) end now.
+    if (withdrawn && rt.server) {
+        if (const std::size_t closed = rt.server->close_untrusted(); closed > 0)
+            spdlog::info("{} closed {} connection(s) of members it no longer trusts", rt.self.name, closed);
+    }
     return members;
 }
 

@@ -1,4 +1,5 @@
-// host/transport/peer_server.cpp - the TLS listener: routing, trusted/open access, rate limits, caps, upgrades.
+// host/transport/peer_server.cpp - the TLS listener: routing, trusted/open access, rate limits, caps (with
+// slots kept for members), upgrades, and closing connections whose certificate lost the trust.
 #include "transport/peer_server.hpp"
 
 #include "api/envelope.hpp"
@@ -11,7 +12,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -42,6 +45,15 @@ struct UpgradeRoute {
     UpgradeHandler handler;
 };
 
+// An open connection that presented a client certificate, watched so close_untrusted() can end it.
+struct Watched {
+    std::string fingerprint;
+    int fd = -1;  // its socket: owned by the connection's thread, only ever shut down from elsewhere
+    std::string remote;
+    bool trusted = false;     // its request passed the trust check
+    std::uint64_t epoch = 0;  // the trust epoch its check started in
+};
+
 PeerResponse error_answer(int status, const std::string& message, const std::string& code,
                           nlohmann::json details = nullptr) {
     return {status, api::error_response(status, message, code, std::move(details)).dump(), "application/json"};
@@ -69,13 +81,20 @@ struct PeerServer::State {
     bool stopping = false;
     std::map<std::string, std::size_t> open_per_address;  // remote IP -> connections open from it
     SocketThreads connections;                            // one thread per open connection
+    std::uint64_t trust_epoch = 0;                        // close_untrusted() calls so far
+    std::uint64_t last_watch_id = 0;
+    std::map<std::uint64_t, Watched> watched;  // connections that presented a certificate, by watch id
 
     void accept_loop();
     void admit(UniqueFd socket, const std::string& remote);
+    std::size_t connection_limit(const std::string& host) const;
     bool take_address_slot(const std::string& host);
     void give_address_slot(const std::string& host);
     void serve(UniqueFd socket, const std::string& remote);
-    void handle(TlsStream& stream);
+    void handle(TlsStream& stream, std::optional<std::uint64_t>& watch_id);
+    bool passes_trust_check(const std::string& fingerprint);
+    bool judge_trust(const TlsStream& stream, const std::string& fingerprint, std::optional<std::uint64_t>& watch_id);
+    void unwatch(std::uint64_t id);
     PeerResponse dispatch(const PeerRequest& request, http::Headers& headers);
     void send(TlsStream& stream, const PeerResponse& response, const http::Headers& extra = {});
 };
@@ -209,6 +228,30 @@ std::string PeerServer::bound_address() const {
     return state_->bound;
 }
 
+std::size_t PeerServer::close_untrusted() {
+    State& s = *state_;
+    std::vector<std::pair<std::uint64_t, std::string>> judged;  // watch id, fingerprint
+    {
+        const std::lock_guard lock(s.mutex);
+        ++s.trust_epoch;  // checks that started before now are made again (judge_trust)
+        for (const auto& [id, connection] : s.watched)
+            if (connection.trusted) judged.emplace_back(id, connection.fingerprint);
+    }
+    std::size_t closed = 0;
+    for (const auto& [id, fingerprint] : judged) {
+        if (s.passes_trust_check(fingerprint)) continue;
+        const std::lock_guard lock(s.mutex);
+        const auto found = s.watched.find(id);
+        if (found == s.watched.end() || !found->second.trusted) continue;  // it ended meanwhile
+        found->second.trusted = false;
+        ::shutdown(found->second.fd, SHUT_RDWR);
+        ++closed;
+        spdlog::info("peer server on {}: closed the connection from {}: certificate {} is no longer trusted", s.bound,
+                     found->second.remote, fingerprint);
+    }
+    return closed;
+}
+
 void PeerServer::State::accept_loop() {
     while (true) {
         pollfd waiting[2] = {{listener.get(), POLLIN, 0}, {wake_read.get(), POLLIN, 0}};
@@ -232,6 +275,20 @@ void PeerServer::State::accept_loop() {
         }
         admit(std::move(socket), net::format_address(reinterpret_cast<const sockaddr*>(&peer), length));
     }
+}
+
+// How many connections may be open when one from `host` is let in: all of them for a member's
+// address, all but the members' reserve for a stranger's.
+std::size_t PeerServer::State::connection_limit(const std::string& host) const {
+    if (!options.member_address) return options.max_connections;
+    bool member = false;
+    try {
+        member = options.member_address(host);
+    } catch (const std::exception& error) {
+        spdlog::warn("peer server on {}: cannot tell whether {} is a member's address: {}", bound, host, error.what());
+    }
+    if (member) return options.max_connections;
+    return options.max_connections - std::min(options.reserved_for_members, options.max_connections);
 }
 
 // Counts a connection from `host` unless it already has max_connections_per_address open (or the
@@ -261,6 +318,7 @@ void PeerServer::State::admit(UniqueFd socket, const std::string& remote) {
         return;
     }
     const int fd = socket.get();
+    const std::size_t limit = connection_limit(host);
     bool started = false;
     try {
         started = connections.start(
@@ -269,9 +327,10 @@ void PeerServer::State::admit(UniqueFd socket, const std::string& remote) {
                 serve(std::move(*socket), remote);
                 give_address_slot(host);
             },
-            options.max_connections);
+            limit);
         if (!started)
-            spdlog::debug("peer server on {}: refusing {}: {} connections open", bound, remote, connections.active());
+            spdlog::debug("peer server on {}: refusing {}: {} connections open, {} allowed for its address", bound,
+                          remote, connections.active(), limit);
     } catch (const Error& error) {
         spdlog::warn("peer server on {}: no thread for {}: {}", bound, remote, error.what());
     }
@@ -286,12 +345,50 @@ void PeerServer::State::serve(UniqueFd socket, const std::string& remote) {
         spdlog::debug("peer server on {}: {}", bound, error.what());
         return;
     }
+    std::optional<std::uint64_t> watch_id;  // set while close_untrusted() may shut the connection down
     try {
-        handle(stream);
+        handle(stream, watch_id);
     } catch (const std::exception& error) {
         spdlog::debug("peer server on {}: connection from {}: {}", bound, remote, error.what());
     }
+    if (watch_id) unwatch(*watch_id);  // before the socket closes: its number may be reused
     stream.close();
+}
+
+bool PeerServer::State::passes_trust_check(const std::string& fingerprint) {
+    try {
+        return options.trusted(fingerprint);
+    } catch (const std::exception& error) {
+        spdlog::warn("peer server on {}: the trust check failed: {}", bound, error.what());
+        return false;
+    }
+}
+
+// The trust check of a connection's request. A trusted connection stays watched (`watch_id`), so
+// close_untrusted() can end it; a check that raced with close_untrusted() is made again, so a
+// certificate whose trust was withdrawn meanwhile is never let in.
+bool PeerServer::State::judge_trust(const TlsStream& stream, const std::string& fingerprint,
+                                    std::optional<std::uint64_t>& watch_id) {
+    {
+        const std::lock_guard lock(mutex);
+        watch_id = ++last_watch_id;
+        watched[*watch_id] = Watched{fingerprint, stream.fd(), stream.remote_address(), false, trust_epoch};
+    }
+    while (passes_trust_check(fingerprint)) {
+        const std::lock_guard lock(mutex);
+        Watched& connection = watched.at(*watch_id);
+        connection.trusted = true;
+        if (connection.epoch == trust_epoch) return true;
+        connection.epoch = trust_epoch;  // trust changed while checking: check again
+    }
+    unwatch(*watch_id);
+    watch_id.reset();
+    return false;
+}
+
+void PeerServer::State::unwatch(std::uint64_t id) {
+    const std::lock_guard lock(mutex);
+    watched.erase(id);
 }
 
 void PeerServer::State::send(TlsStream& stream, const PeerResponse& response, const http::Headers& extra) {
@@ -305,7 +402,7 @@ void PeerServer::State::send(TlsStream& stream, const PeerResponse& response, co
     stream.write_all(text.data(), text.size());
 }
 
-void PeerServer::State::handle(TlsStream& stream) {
+void PeerServer::State::handle(TlsStream& stream, std::optional<std::uint64_t>& watch_id) {
     http::Message message;
     try {
         message = http::read_request(stream, Clock::now() + options.request_timeout, options.max_body_bytes);
@@ -330,13 +427,7 @@ void PeerServer::State::handle(TlsStream& stream) {
     request.body = std::move(message.body);
     request.remote_address = stream.remote_address();
     request.client = stream.peer();
-    if (request.client && options.trusted) {
-        try {
-            request.trusted = options.trusted(request.client->fingerprint);
-        } catch (const std::exception& error) {
-            spdlog::warn("peer server on {}: the trust check failed: {}", bound, error.what());
-        }
-    }
+    if (request.client && options.trusted) request.trusted = judge_trust(stream, request.client->fingerprint, watch_id);
 
     const auto upgrade = upgrades.find(request.path);
     if (upgrade != upgrades.end()) {

@@ -1,6 +1,7 @@
 // host/transport/peer_server.hpp - the member's one TCP listener (port 9443): HTTPS with mutual TLS
 // for peers, request routing with per-route access (trusted peers only, or open and rate-limited),
-// and HTTP upgrades to raw streams (how dqlite traffic crosses the TLS port).
+// HTTP upgrades to raw streams (how dqlite traffic crosses the TLS port), connection slots kept
+// for members' addresses, and closing the connections of a certificate no longer trusted.
 #pragma once
 
 #include "transport/tls_stream.hpp"
@@ -51,6 +52,12 @@ struct PeerServerOptions {
     // presented one. Must be thread-safe.
     std::function<bool(const std::string& fingerprint)> trusted{};
     std::size_t max_connections = 128;  // further connections are closed at once
+    // Whether a remote IP is a cluster member's address. Must be thread-safe. Connections from
+    // other addresses (strangers) may take only max_connections - reserved_for_members slots, so
+    // strangers from many addresses cannot take the slots the members need. Empty: no address is
+    // told apart, every connection may take any slot.
+    std::function<bool(const std::string& ip)> member_address{};
+    std::size_t reserved_for_members = 64;
     // Connections from one remote IP at once, handshakes included; further ones from it are closed at
     // once, so one address holding idle or half-done connections cannot take every slot from the
     // members (a member keeps a few: its dqlite tunnels, probes, hook calls).
@@ -86,6 +93,12 @@ public:
     void stop();
     // "ip:port" actually bound (the picked port after binding port 0).
     std::string bound_address() const;
+    // Asks the trust check again for every open connection whose request was let in as trusted
+    // (upgraded streams such as dqlite tunnels, requests still being served) and shuts down those
+    // whose certificate no longer passes it; call after trust in a certificate was withdrawn.
+    // A request that passed its trust check concurrently is checked again before it is served.
+    // Returns how many connections it shut down. Thread-safe; handlers may call it.
+    std::size_t close_untrusted();
 
 private:
     struct State;

@@ -3,11 +3,15 @@
 # discovery multicast port, bounded in count and time, run inside a lab member (`lab exec mN --`);
 # and a sampler of one process's peak threads, descriptors and RSS (run outside, reads /proc only).
 #   hostile_load.py idle       TARGET_IP --subnet CIDR --count N --seconds S   N plain TCP connections held
+#                              [--from IP,IP,...]                               ... spread over these source addresses
 #   hostile_load.py half-tls   TARGET_IP --subnet CIDR --count N --seconds S   each sent a partial ClientHello
 #   hostile_load.py slow-head  TARGET_IP --subnet CIDR --count N --seconds S   TLS, then one header line a second
 #   hostile_load.py big-head   TARGET_IP --subnet CIDR --count N               a 1 MiB header / 20000 headers, 16 at once
 #   hostile_load.py big-body   TARGET_IP --subnet CIDR --count N               64 MiB declared, 2 MiB sent; chunked; 16 at once
 #   hostile_load.py garbage-udp OWN_IP   --subnet CIDR --count N --seconds S   random datagrams to the group
+#   hostile_load.py tunnel     TARGET_IP --subnet CIDR --cert C --key K --seconds S
+#                              a dqlite tunnel (GET /1.0/dqlite upgrade) with a member's certificate, held
+#                              until the server closes it; prints "upgraded" once open
 #   hostile_load.py sample PID --seconds S                                     peak threads, fds, RSS (KiB)
 # Each prints one JSON line. Connections are re-opened when the server closes them (an attacker that
 # keeps trying), at most --rate a second. Targets outside --subnet are refused.
@@ -40,13 +44,16 @@ def tls_context() -> ssl.SSLContext:
     return context
 
 
-def hold_connections(target: str, count: int, seconds: float, rate: int, payload: bytes) -> dict:
-    """Keeps up to `count` connections open for `seconds`, re-opening those the server closes."""
+def hold_connections(target: str, count: int, seconds: float, rate: int, payload: bytes, sources: list) -> dict:
+    """Keeps up to `count` connections open for `seconds`, re-opening those the server closes; new
+    connections take their source address from `sources` in turn (none: the kernel's choice)."""
     resource.setrlimit(resource.RLIMIT_NOFILE, (count + 256, count + 256))
     selector = selectors.DefaultSelector()
     opened = {}  # socket -> time connected (or started connecting)
     lifetimes = []  # seconds between connect and the server closing, for connections that got connected
     stats = {"connects": 0, "connected": 0, "closed_by_server": 0, "failed": 0, "max_open": 0}
+    if sources:
+        stats["sources"] = len(sources)
     end = time.monotonic() + seconds
     budget, budget_at = float(rate), time.monotonic()
 
@@ -54,6 +61,12 @@ def hold_connections(target: str, count: int, seconds: float, rate: int, payload
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setblocking(False)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        if sources:
+            try:
+                sock.bind((sources[stats["connects"] % len(sources)], 0))
+            except OSError:
+                sock.close()
+                raise
         sock.connect_ex((target, PORT))
         selector.register(sock, selectors.EVENT_WRITE, "connecting")
         opened[sock] = time.monotonic()
@@ -207,6 +220,44 @@ def oversized(target: str, count: int, kind: str) -> dict:
     return {"requests": count, "statuses": statuses}
 
 
+def tunnel(target: str, cert: str, key: str, seconds: float) -> dict:
+    """Opens a dqlite tunnel as a member would (upgrade, then dqlite's protocol version) and holds it
+    idle until the server closes it or `seconds` pass."""
+    context = tls_context()
+    context.load_cert_chain(cert, key)
+    raw = socket.create_connection((target, PORT), timeout=5)
+    conn = context.wrap_socket(raw)
+    conn.sendall(b"GET /1.0/dqlite HTTP/1.1\r\nHost: member\r\nConnection: Upgrade\r\nUpgrade: dqlite\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        data = conn.recv(1)
+        if not data:
+            break
+        head += data
+    status = head.split(b" ", 2)[1].decode() if head.startswith(b"HTTP/1.1 ") else "none"
+    if status != "101":
+        conn.close()
+        return {"upgraded": False, "status": status}
+    conn.sendall((1).to_bytes(8, "little"))  # dqlite's protocol version: the server now waits for requests
+    print("upgraded", flush=True)
+    opened = time.monotonic()
+    conn.settimeout(0.5)
+    outcome = "held_to_end"
+    while time.monotonic() - opened < seconds:
+        try:
+            data = conn.recv(4096)
+        except (socket.timeout, TimeoutError):
+            continue
+        except (OSError, ssl.SSLError):
+            data = b""
+        if not data:
+            outcome = "closed_by_server"
+            break
+    conn.close()
+    return {"upgraded": True, "outcome": outcome, "held_s": round(time.monotonic() - opened, 2),
+            "closed_at_ms": int(time.time() * 1000)}
+
+
 def garbage_udp(own: str, count: int, seconds: float) -> dict:
     """Random datagrams (some near-valid JSON, some 8 KiB) to the discovery group, within `seconds`."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -253,12 +304,16 @@ def sample(pid: int, seconds: float) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["idle", "half-tls", "slow-head", "big-head", "big-body", "garbage-udp", "sample"])
+    parser.add_argument("mode", choices=["idle", "half-tls", "slow-head", "big-head", "big-body", "garbage-udp", "tunnel",
+                                         "sample"])
     parser.add_argument("target", help="the member's address (garbage-udp: this member's own address; sample: a pid)")
     parser.add_argument("--subnet", help="the lab's cluster subnet: targets outside it are refused")
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=int, default=1500, help="new connections a second at most")
+    parser.add_argument("--from", dest="sources", default="", help="idle: source addresses to spread over, comma-separated")
+    parser.add_argument("--cert", help="tunnel: the member certificate to present")
+    parser.add_argument("--key", help="tunnel: its key")
     args = parser.parse_args()
     if args.mode == "sample":
         print(json.dumps(sample(int(args.target), min(args.seconds, 120))), flush=True)
@@ -268,10 +323,13 @@ def main() -> int:
         return 2
     count = min(args.count, 1000000 if args.mode == "garbage-udp" else 10000)
     seconds = min(args.seconds, 60)
+    sources = [source for source in args.sources.split(",") if source]
     if args.mode == "idle":
-        result = hold_connections(args.target, count, seconds, args.rate, b"")
+        result = hold_connections(args.target, count, seconds, args.rate, b"", sources)
     elif args.mode == "half-tls":
-        result = hold_connections(args.target, count, seconds, args.rate, PARTIAL_CLIENT_HELLO)
+        result = hold_connections(args.target, count, seconds, args.rate, PARTIAL_CLIENT_HELLO, [])
+    elif args.mode == "tunnel":
+        result = tunnel(args.target, args.cert, args.key, seconds)
     elif args.mode == "slow-head":
         result = slow_head(args.target, min(count, 500), seconds)
     elif args.mode in ("big-head", "big-body"):

@@ -3,11 +3,13 @@
 # a lab of 4 members (m1, m2, m3 form a cluster; m4 is a stranger, later a joiner; m3, once removed,
 # attacks). Shows: every trusted route on 9443 answers 403 to strangers (no certificate, self-signed,
 # expired) and to a removed member the moment its removal returns, while the open routes reach their
-# handlers; 1000 wrong-HMAC session joins stop the session after exactly 50 and are rate-limited, and
-# a correct join then needs a new session (which works under a burst of multicast garbage); and under
-# 5000 idle connections, half-done TLS handshakes, slow request heads and oversized heads and bodies,
-# m1 keeps serving its members with bounded threads, descriptors and memory. Ends with a table of the
-# peaks of m1's microcloudd per case.
+# handlers, and the removed member's open dqlite tunnels are closed by the removal; 1000 wrong-HMAC
+# session joins stop the session after exactly 50 and are rate-limited, the CLI that started it ends
+# at once saying why, and a new session starts without waiting for anything (and works under a burst
+# of multicast garbage); and under 5000 idle connections, idle connections from 10 stranger addresses
+# (more than the listener's 128 slots: the members keep theirs), half-done TLS handshakes, slow
+# request heads and oversized heads and bodies, m1 keeps serving its members with bounded threads,
+# descriptors and memory. Ends with a table of the peaks of m1's microcloudd per case.
 # Usage: hostile_test.sh BUILD_DIR    Exit 0: passed; 77: skipped (not root or tools missing).
 source "$(dirname "$0")/../../lib/testlib.sh"
 source "$(dirname "$0")/../../lib/labtest.sh"
@@ -114,13 +116,32 @@ for m in 1 2; do
   got=$(statuses 3 "$m" member-m3 "GET /1.0 trusted")
   [ "$got" = /1.0=200 ] || fail "m3's certificate is not accepted by m$m before its removal: $got"
 done
+# m3 holds a dqlite tunnel to m1 and one to m2 with its member certificate, as its dqlite node does.
+for m in 1 2; do
+  : >"$TEST_TMP/tunnel-m$m.out"
+  (set +e; load 3 tunnel "$(addr "$m")" --cert "$TEST_TMP/member-m3.crt" --key "$TEST_TMP/member-m3.key" --seconds 60 \
+    >"$TEST_TMP/tunnel-m$m.out" 2>&1; echo $? >"$TEST_TMP/tunnel-m$m.rc") &
+done
+for m in 1 2; do wait_for_text "$TEST_TMP/tunnel-m$m.out" upgraded; done
+sleep 2  # idle tunnels stay open: nothing but the removal ends them
+for m in 1 2; do [ -s "$TEST_TMP/tunnel-m$m.rc" ] && fail "m3's tunnel to m$m ended before the removal: $(cat "$TEST_TMP/tunnel-m$m.out")"; done
 mc 1 cluster remove m3 >/dev/null || fail "cluster remove m3"
+removed_ms=$(now_ms)
 for m in 2 1; do  # m2 first: it heard of the removal only through m1
   got=$(statuses 3 "$m" member-m3 "GET /1.0 trusted")
   [ "$got" = /1.0=403 ] || fail "right after its removal, m3's certificate still gets $got from m$m"
 done
 for m in 2 1; do expect_refused 3 "$m" member-m3; done
 pass "a removed member's certificate gets 403 from every member on every trusted route the moment the removal returns"
+for m in 1 2; do  # each tunnel would be held 60 s if nothing closed it
+  for _ in $(seq 150); do [ -s "$TEST_TMP/tunnel-m$m.rc" ] && break; sleep 0.2; done
+  [ -s "$TEST_TMP/tunnel-m$m.rc" ] || fail "m3's dqlite tunnel to m$m is still open after its removal"
+  tunnel=$(tail -n 1 "$TEST_TMP/tunnel-m$m.out")
+  jq -e '.outcome == "closed_by_server"' <<<"$tunnel" >/dev/null || fail "m3's dqlite tunnel to m$m: $tunnel"
+  echo "  m3's dqlite tunnel to m$m: closed by m$m $(($(jq .closed_at_ms <<<"$tunnel") - removed_ms)) ms after the removal" \
+    "returned (open $(jq .held_s <<<"$tunnel") s)"
+done
+pass "the removed member's open dqlite tunnels to m1 and m2 were closed by its removal"
 wait_list 1 20 'length == 2 and all(.status == "ONLINE")' || fail "m1 and m2 are not ONLINE after removing m3"
 
 # ---- peak threads, fds and RSS of m1's microcloudd ---------------------------------------------------
@@ -175,12 +196,13 @@ under() {
   [ "$served" = yes ] || fail "m1 stopped serving its members under the $case load"
   local threads fds
   threads=$(jq .threads <<<"$peak") fds=$(jq .fds <<<"$peak")
-  # One thread per connection, at most 16 from the attacker's address
-  # (PeerServerOptions::max_connections_per_address), up to 16 more for the members' own traffic;
+  # One thread per connection, at most $stranger_slots for the attackers (16 from one address:
+  # PeerServerOptions::max_connections_per_address), up to 16 more for the members' own traffic;
   # each connection holds its socket and a duplicate (SocketThreads).
-  ((threads <= base_threads + 16 + 16)) || fail "$case: $threads threads (at rest $base_threads)"
-  ((fds <= base_fds + 2 * (16 + 16))) || fail "$case: $fds descriptors (at rest $base_fds)"
+  ((threads <= base_threads + stranger_slots + 16)) || fail "$case: $threads threads (at rest $base_threads)"
+  ((fds <= base_fds + 2 * (stranger_slots + 16))) || fail "$case: $fds descriptors (at rest $base_fds)"
 }
+stranger_slots=16  # connections the attackers of a case may hold: one address's share
 
 # ---- the join endpoint: 1000 wrong-HMAC attempts from one address -------------------------------------
 mkfifo "$TEST_TMP/add1.in"
@@ -205,21 +227,26 @@ invalid=$(answered '"Invalid HMAC"')
 stopping=$(answered '"error":"Stopping session after too many failed attempts"')
 limited=$(answered '"rate_limited"')
 over=$(answered 'The session is over')
+gone=$(answered 'There is no active session')
 echo "1000 wrong-HMAC joins from m4 in $seconds s: $answers answers: $invalid 'Invalid HMAC', $stopping 'Stopping session'," \
-  "$limited rate-limited (429), $over 'session is over'; statuses: $(sort "$TEST_TMP/hmac.codes" | uniq -c | tr -s ' \n' ' ')"
+  "$limited rate-limited (429), $over 'session is over', $gone 'no active session';" \
+  "statuses: $(sort "$TEST_TMP/hmac.codes" | uniq -c | tr -s ' \n' ' ')"
 [ "$answers" = 1000 ] || fail "only $answers of 1000 attempts were answered"
 ((invalid + stopping == 50)) || fail "$((invalid + stopping)) wrong proofs were judged, not 50"
 [ "$stopping" = 1 ] || fail "the session was not stopped at the 50th wrong proof"
 ((limited >= 800)) || fail "only $limited of 1000 attempts were rate-limited"
-((invalid + stopping + limited + over == 1000)) || fail "unexpected answers among the 1000 attempts"
+((invalid + stopping + limited + over + gone == 1000)) || fail "unexpected answers among the 1000 attempts"
 pass "1000 wrong-HMAC attempts: 50 judged, then the session stopped; $limited rate-limited"
-sleep 2
+# The first `add` ends by itself (its input still open), saying why its session stopped.
+for _ in $(seq 50); do [ -s "$TEST_TMP/add1.rc" ] && break; sleep 0.2; done
+[ -s "$TEST_TMP/add1.rc" ] || fail "the first add still runs after its session stopped: $(cat "$TEST_TMP/add1.out")"
+[ "$(cat "$TEST_TMP/add1.rc")" != 0 ] || fail "the first add succeeded after its session stopped: $(cat "$TEST_TMP/add1.out")"
+expect_contains "$(cat "$TEST_TMP/add1.out")" "Error: The session stopped: Stopping session after too many failed attempts" \
+  "the add whose session stopped ends with an error saying why"
 out=$(echo "$passphrase" | mc 4 join --initiator-address "$(addr 1)" --session-timeout 20 2>&1) &&
   fail "m4 joined a stopped session: $out"
-expect_contains "$out" "The session is over" "the right passphrase no longer joins the stopped session"
-exec 7>&-  # the first `add` ends (its input closed) and stops its session
-for _ in $(seq 50); do [ -s "$TEST_TMP/add1.rc" ] && break; sleep 0.2; done
-[ -s "$TEST_TMP/add1.rc" ] || fail "the first add did not end when its input closed"
+expect_contains "$out" "There is no active session" "the right passphrase no longer joins the stopped session"
+exec 7>&-
 
 # ---- a new session; m4 joins by discovery under a burst of multicast garbage -------------------------
 rm -f "$TEST_TMP/add1.in"
@@ -248,6 +275,21 @@ at_rest "members m1, m2, m4"
 under "5000 idle connections" 11 load 3 idle "$(addr 1)" --count 5000 --seconds 11
 (($(jq '.lifetime_max_s // 0 | floor' <<<"$result") <= 7)) || fail "an idle connection was held past the 5 s handshake deadline"
 pass "5000 idle connections: each ends at the handshake deadline or at once; m1 served its members"
+# Strangers from 10 addresses of m3 (10 more on its cluster interface), 16 idle connections each: more
+# than m1's 128 slots (PeerServerOptions::max_connections). Strangers may take all but the 64 kept for
+# the members' addresses (reserved_for_members), so m2 and m4 still reach m1.
+cif=$(jq -r .cluster_interface <<<"$LAB_TEST_STATUS")
+sources=()
+for i in $(seq 231 240); do
+  lab exec m3 -- ip addr add "${subnet%.0/24}.$i/24" dev "$cif" || fail "cannot add ${subnet%.0/24}.$i to m3's $cif"
+  sources+=("${subnet%.0/24}.$i")
+done
+stranger_slots=64
+under "10 stranger addresses x 16" 11 load 3 idle "$(addr 1)" --count 160 --seconds 11 --from "$(IFS=,; echo "${sources[*]}")"
+stranger_slots=16
+for source in "${sources[@]}"; do lab exec m3 -- ip addr del "$source/24" dev "$cif" || fail "cannot remove $source from m3"; done
+(($(jq '.max_open // 0' <<<"$result") >= 128)) || fail "the strangers never had more than 128 connections open or opening: $result"
+pass "idle connections from 10 stranger addresses take at most the strangers' share of slots: m1 served its members"
 under "half-done TLS handshakes" 11 load 3 half-tls "$(addr 1)" --count 2000 --seconds 11
 (($(jq '.lifetime_max_s // 0 | floor' <<<"$result") <= 7)) || fail "a half-done handshake was held past the 5 s deadline"
 pass "half-done TLS handshakes end at the handshake deadline: m1 served its members"

@@ -1,7 +1,8 @@
 // tests/unit/formation/session_test.cpp - the initiator's session in process: a sealed request with
 // the right passphrase gets a sealed token; a wrong one is "Invalid HMAC" and enough of them stop the
-// session; upstream's refusals for unselected peers, missing services and version mismatches; a
-// replayed request is refused; the answer proves the initiator knows the passphrase.
+// session (which then says it gave up); upstream's refusals for unselected peers, missing services
+// and version mismatches; a replayed request is refused; the answer proves the initiator knows the
+// passphrase.
 #include "formation/initiator_session.hpp"
 #include "formation/session_messages.hpp"
 
@@ -92,6 +93,25 @@ TEST_F(Session, WrongPassphraseIsInvalidHmacAndStopsTheSessionAtTheLimit) {
               "session_stopped: Stopping session after too many failed attempts");
     EXPECT_NE(error_of(session, m2.request(right())).find("session_stopped"), std::string::npos);
     EXPECT_TRUE(admitted.empty());
+}
+
+TEST_F(Session, GaveUpNamesWhyOnlyWhenTheSessionStoppedItself) {
+    InitiatorSession session(options(2));
+    const Joiner m2{"m2"};
+    EXPECT_EQ(session.gave_up(), "");
+    EXPECT_EQ(error_of(session, m2.request(wrong())), "session_forbidden: Invalid HMAC");
+    EXPECT_EQ(session.gave_up(), "");
+    EXPECT_EQ(error_of(session, m2.request(wrong())),
+              "session_stopped: Stopping session after too many failed attempts");
+    EXPECT_EQ(session.gave_up(), "Stopping session after too many failed attempts");
+    session.stop("Initiator aborted the setup");  // the first reason stays
+    EXPECT_EQ(session.gave_up(), "Stopping session after too many failed attempts");
+
+    InitiatorSession ended(options(2));
+    ended.stop("Initiator aborted the setup");
+    EXPECT_EQ(error_of(ended, m2.request(wrong())),
+              "session_stopped: The session is over: Initiator aborted the setup");
+    EXPECT_EQ(ended.gave_up(), "");
 }
 
 TEST_F(Session, UpstreamRefusals) {

@@ -1,9 +1,12 @@
-// tests/unit/transport/peer_server_test.cpp - PeerServer: routing, access, limits, upgrades and stop().
+// tests/unit/transport/peer_server_test.cpp - PeerServer: routing, access, limits (with the slots kept
+// for members), upgrades, closing the connections of a withdrawn certificate, and stop().
 #include "api/envelope.hpp"
 #include "transport_test_support.hpp"
 
 #include <atomic>
 #include <future>
+#include <mutex>
+#include <set>
 
 namespace microcloud::host::transport::test {
 namespace {
@@ -401,6 +404,110 @@ TEST_F(TransportServer, ConnectionsBeyondTheLimitOfOneAddressAreClosedAtOnce) {
 
     first.reset();
     EXPECT_TRUE(eventually([&] { return error_code_of([&] { request("GET", "/1.0"); }).empty(); }));
+}
+
+// A plain TCP connection to `address` from `source`, another loopback address (127.0.0.0/8).
+UniqueFd tcp_connect_from(const std::string& source, const std::string& address) {
+    const auto colon = address.rfind(':');
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+    sockaddr_in target{};
+    target.sin_family = AF_INET;
+    target.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+    ::inet_pton(AF_INET, address.substr(0, colon).c_str(), &target.sin_addr);
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+        ::connect(fd.get(), reinterpret_cast<sockaddr*>(&target), sizeof target) != 0) {
+        throw std::runtime_error("cannot connect from " + source + " to " + address);
+    }
+    return fd;
+}
+
+TEST_F(TransportServer, StrangersCannotTakeTheSlotsKeptForMembers) {
+    options.max_connections = 3;
+    options.reserved_for_members = 1;
+    options.member_address = [](const std::string& ip) { return ip == "127.0.0.1"; };
+    serve([&](PeerServer& s) { s.route("GET", "/1.0", Access::trusted, [](const PeerRequest&) { return ok(1); }); });
+    // Strangers from three addresses: the first two take the two slots strangers may have (and
+    // hold them in their handshakes), the third is closed at once.
+    const UniqueFd first = tcp_connect_from("127.0.0.2", server->bound_address());
+    const UniqueFd second = tcp_connect_from("127.0.0.3", server->bound_address());
+    const UniqueFd third = tcp_connect_from("127.0.0.4", server->bound_address());
+    EXPECT_TRUE(closes_within(third.get(), 1000ms));
+    // A member's address still gets the slot kept for members.
+    EXPECT_EQ(request("GET", "/1.0").status, 200);
+    EXPECT_FALSE(closes_within(second.get(), 200ms));  // the strangers wait for their handshake deadline
+}
+
+TEST_F(TransportServer, CloseUntrustedEndsTheStreamsOfAWithdrawnCertificateOnly) {
+    std::mutex mutex;
+    std::set<std::string> trusted{member_identity().fingerprint, stranger_identity().fingerprint};
+    options.trusted = [&](const std::string& fingerprint) {
+        const std::lock_guard lock(mutex);
+        return trusted.contains(fingerprint);
+    };
+    serve([&](PeerServer& s) {
+        s.upgrade_route("/echo", "echo", [](const PeerRequest&, TlsStream& stream) {
+            char buffer[4096];
+            while (std::size_t got = stream.read_some(buffer, sizeof buffer)) stream.write_all(buffer, got);
+        });
+    });
+    TlsStream kept = peer_upgrade(server->bound_address(), "/echo", "echo", client_options());
+    TlsStream withdrawn = peer_upgrade(server->bound_address(), "/echo", "echo", client_options(stranger_identity()));
+    for (TlsStream* stream : {&kept, &withdrawn}) {
+        stream->set_timeout(2000ms);
+        write_tls(*stream, "ping");
+        EXPECT_EQ(read_tls(*stream, 4), "ping");
+    }
+    EXPECT_EQ(server->close_untrusted(), 0u);  // both still trusted
+
+    {
+        const std::lock_guard lock(mutex);
+        trusted.erase(stranger_identity().fingerprint);
+    }
+    EXPECT_EQ(server->close_untrusted(), 1u);
+    char byte;
+    EXPECT_TRUE(error_code_of([&] { EXPECT_EQ(withdrawn.read_some(&byte, 1), 0u); }) != "tls_timeout");
+    write_tls(kept, "pong");
+    EXPECT_EQ(read_tls(kept, 4), "pong");
+    nlohmann::json details;
+    EXPECT_EQ(error_code_of(
+                  [&] { peer_upgrade(server->bound_address(), "/echo", "echo", client_options(stranger_identity())); },
+                  nullptr, &details),
+              "peer_upgrade_refused");
+    EXPECT_EQ(details["status"], 403);
+}
+
+TEST_F(TransportServer, ATrustCheckRacingAWithdrawalIsMadeAgain) {
+    std::mutex mutex;
+    bool member_trusted = true;
+    std::atomic<bool> first{true};
+    std::promise<void> checking;
+    std::promise<void> go_on;
+    std::shared_future<void> released = go_on.get_future().share();
+    options.trusted = [&](const std::string& fingerprint) {
+        bool answer = false;
+        {
+            const std::lock_guard lock(mutex);
+            answer = member_trusted && fingerprint == member_identity().fingerprint;
+        }
+        if (first.exchange(false)) {  // the first check answers what was true before the withdrawal
+            checking.set_value();
+            released.wait();
+        }
+        return answer;
+    };
+    serve([&](PeerServer& s) { s.route("GET", "/1.0", Access::trusted, [](const PeerRequest&) { return ok(1); }); });
+    auto asked = std::async(std::launch::async, [&] { return request("GET", "/1.0").status; });
+    checking.get_future().wait();
+    {
+        const std::lock_guard lock(mutex);
+        member_trusted = false;
+    }
+    EXPECT_EQ(server->close_untrusted(), 0u);  // the request is not let in yet: nothing to close
+    go_on.set_value();
+    EXPECT_EQ(asked.get(), 403);
 }
 
 TEST_F(TransportServer, StartFailures) {
