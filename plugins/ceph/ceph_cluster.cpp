@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -113,6 +114,19 @@ public:
 
 private:
     void created(const std::string& path) { record_.created.push_back(path); }
+
+    // Throws at once when the daemon `kind`.`id` this join started has died since (its pid file names
+    // a process that is gone), instead of waiting out a timeout for a daemon that cannot answer.
+    void check_alive(const std::string& kind, const std::string& id) const {
+        const std::string pidfile = ops_.layout().pid_file(kind, id);
+        const int pid = std::atoi(read_text(pidfile).c_str());
+        if (pid <= 0) return;  // not written yet
+        std::error_code ec;
+        if (fs::exists("/proc/" + std::to_string(pid), ec) && ops_.running_pid(kind, id) == pid) return;
+        throw sdk::Error("ceph_daemon_died", "Ceph: " + kind + "." + id + " on " + name_ + " (pid " +
+                                                 std::to_string(pid) + ") stopped running right after its start; see " +
+                                                 config_.log_dir);
+    }
     void started(const std::string& kind, const std::string& id) { record_.started.push_back(kind + "." + id); }
 
     void mkdir(const std::string& dir) {
@@ -196,8 +210,12 @@ private:
         started("mon", name_);
         record_.mon = name_;
         marker.mon = true;
-        ops_.wait_for([&] { return !ops_.try_query({"quorum_status"}).is_null(); }, kQuorumTimeout,
-                      "monitor " + name_ + " answers");
+        ops_.wait_for(
+            [&] {
+                check_alive("mon", name_);
+                return !ops_.try_query({"quorum_status"}).is_null();
+            },
+            kQuorumTimeout, "monitor " + name_ + " answers");
         ops_.must(ceph_cli(config_, {"config", "set", "mon", "auth_allow_insecure_global_id_reclaim", "false"}),
                   "refuse insecure global_id reclaim");
         if (config_.mon_data_avail_warn)
@@ -239,6 +257,7 @@ private:
         marker.mon = true;
         ops_.wait_for(
             [&] {
+                check_alive("mon", name_);
                 const Json quorum = ops_.try_query({"quorum_status"});
                 const Json names = quorum.is_object() ? quorum.value("quorum_names", Json::array()) : Json::array();
                 return std::find(names.begin(), names.end(), Json(name_)) != names.end();
@@ -300,6 +319,19 @@ private:
             ++done;
         }
         if (!disks_.empty()) ctx_.progress("ceph: OSDs created", done, disks_.size());
+        // Each OSD made here is up before the join counts as done: one that died at its start
+        // fails this member's join, naming it, rather than Ceph's configure on the first member.
+        for (const auto& osd : marker.osds)
+            ops_.wait_for(
+                [&] {
+                    check_alive("osd", osd.id);
+                    const Json dump = ops_.try_query({"osd", "dump"});
+                    if (!dump.is_object()) return false;
+                    for (const auto& o : dump.value("osds", Json::array()))
+                        if (o.is_object() && std::to_string(o.value("osd", -1)) == osd.id) return o.value("up", 0) == 1;
+                    return false;
+                },
+                kReadyTimeout, "osd." + osd.id + " on " + name_ + " (" + osd.device + ") comes up");
     }
 
     Json answer(const Marker& marker) const {
@@ -532,9 +564,19 @@ Json CephCluster::rollback(const sdk::Context& ctx) {
         }
     };
     const bool cluster_stays = !record_.bootstrapped;
+    // A daemon that was killed leaves its pid file and admin socket behind (in a run directory that
+    // may be older than this run): they go with the daemon.
+    const auto forget_daemon = [&](const std::string& kind, const std::string& id) {
+        const std::string pid_file = ops.layout().pid_file(kind, id);
+        remove_tree(pid_file);
+        remove_tree(pid_file.substr(0, pid_file.size() - 4) + ".asok");
+    };
     // OSDs: stopped, purged from the cluster that stays, their disks zapped.
     for (auto it = record_.osds.rbegin(); it != record_.osds.rend(); ++it) {
-        attempt("stop osd." + it->id, [&] { ops.stop("osd", it->id); });
+        attempt("stop osd." + it->id, [&] {
+            ops.stop("osd", it->id);
+            forget_daemon("osd", it->id);
+        });
         if (cluster_stays)
             attempt("purge osd." + it->id, [&] {
                 ops.must(ceph_cli(config_, {"osd", "purge", it->id, "--yes-i-really-mean-it"}), "purge osd." + it->id);
@@ -557,7 +599,10 @@ Json CephCluster::rollback(const sdk::Context& ctx) {
             attempt("remove mon." + id, [&] {
                 ops.must(ceph_cli(config_, {"mon", "remove", id}), "remove mon." + id + " from the monmap");
             });
-        attempt("stop " + *it, [&] { ops.stop(kind, id); });
+        attempt("stop " + *it, [&] {
+            ops.stop(kind, id);
+            forget_daemon(kind, id);
+        });
     }
     for (auto it = record_.created.rbegin(); it != record_.created.rend(); ++it) remove_tree(*it);
     undone.push_back("removed " + std::to_string(record_.created.size()) + " created files and directories");

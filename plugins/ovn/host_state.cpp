@@ -28,6 +28,13 @@ DaemonState daemon_state(std::string_view name, const fs::path& pidfile, const f
     state.pid = pid;
     std::error_code fs_ec;
     state.running = fs::is_directory(proc_root / std::to_string(pid), fs_ec);
+    // A daemon killed but not yet reaped by its parent is a zombie: dead all the same.
+    std::ifstream stat(proc_root / std::to_string(pid) / "stat");
+    std::string line;
+    if (state.running && stat && std::getline(stat, line)) {
+        const auto close = line.rfind(')');
+        if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') state.running = false;
+    }
     return state;
 }
 

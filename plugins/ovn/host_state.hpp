@@ -20,7 +20,7 @@ struct DaemonState {
     std::string name;
     std::string pidfile;
     std::optional<long> pid;  // from the pid file, when it holds a positive number
-    bool running = false;     // the pid is alive (<proc_root>/<pid> exists)
+    bool running = false;     // the pid is alive (<proc_root>/<pid> exists and is no zombie)
 };
 
 // Reads `pidfile` and checks the process under `proc_root`.

@@ -97,6 +97,15 @@ bool running(const OvnConfig& config, const std::string& daemon) {
     return daemon_state(daemon, pidfile(config, daemon), "/proc").running;
 }
 
+// Throws at once when `daemon` (started or found running by this join) is gone: waiting out a
+// timeout for a daemon that died cannot succeed.
+void must_be_running(const OvnConfig& config, const std::string& daemon, const std::string& member) {
+    if (!running(config, daemon))
+        throw sdk::Error("ovn_daemon_died", "OVN: " + daemon + " of " + member + " stopped running (its pid file " +
+                                                pidfile(config, daemon) + " names no live process); see " +
+                                                config.ovn_logdir);
+}
+
 // Waits until `ready` holds, polling; throws Error("ovn_timeout") with `what` and the last note.
 void wait_for(const std::function<std::optional<std::string>()>& not_ready, std::chrono::seconds limit,
               const std::string& what) {
@@ -149,8 +158,28 @@ std::string quoted(const std::string& value) {
     return "\"" + value + "\"";
 }
 
-void set_external_ids(const sdk::Context& ctx, const OvnConfig& config, const Json& ids) {
+// ovs-vswitchd as its pid file in the OVS run directory tells it.
+DaemonState vswitchd_state(const OvnConfig& config) {
+    return daemon_state("ovs-vswitchd", fs::path(config.ovs_rundir) / "ovs-vswitchd.pid", "/proc");
+}
+
+// Throws when the pid file says ovs-vswitchd died (without a pid file nothing is known): a chassis
+// needs it, and ovs-vsctl would only wait out its timeout and end with "Alarm clock".
+void require_vswitchd(const OvnConfig& config, const std::string& member) {
+    const DaemonState vswitchd = vswitchd_state(config);
+    if (vswitchd.pid && !vswitchd.running)
+        throw sdk::Error("ovn_ovs_not_running", "OVN: Open vSwitch's ovs-vswitchd on " + member +
+                                                    " is not running (its pid file " + vswitchd.pidfile + " names pid " +
+                                                    std::to_string(*vswitchd.pid) +
+                                                    ", which is gone): start Open vSwitch there and run again");
+}
+
+// Sets (null: removes) keys of Open vSwitch's external_ids. `wait`: until ovs-vswitchd applied them
+// (a join proves Open vSwitch works); an undo only needs the database changed, and ovs-vswitchd
+// picks the change up whenever it runs again.
+void set_external_ids(const sdk::Context& ctx, const OvnConfig& config, const Json& ids, bool wait = true) {
     std::vector<std::string> argv{"ovs-vsctl", ovs_db(config), "--timeout=20"};
+    if (!wait) argv.push_back("--no-wait");
     for (const auto& [key, value] : ids.items()) {
         argv.insert(argv.end(), {"--", value.is_null() ? "remove" : "set", "Open_vSwitch", "."});
         if (value.is_null())
@@ -158,7 +187,15 @@ void set_external_ids(const sdk::Context& ctx, const OvnConfig& config, const Js
         else
             argv.push_back("external_ids:" + key + "=" + quoted(value.get<std::string>()));
     }
-    must(ctx, config, argv, "set Open vSwitch's external_ids");
+    const sdk::CommandResult result = run(ctx, config, argv);
+    if (result.ok()) return;
+    const DaemonState vswitchd = vswitchd_state(config);
+    throw sdk::Error("ovn_command_failed",
+                     "OVN: could not set Open vSwitch's external_ids" +
+                         std::string(wait && vswitchd.pid && !vswitchd.running
+                                         ? " (ovs-vswitchd, pid " + std::to_string(*vswitchd.pid) + ", is not running)"
+                                         : "") +
+                         ": ovs-vsctl " + sdk::programs::failure_text(result));
 }
 
 bool integration_bridge_exists(const sdk::Context& ctx, const OvnConfig& config) {
@@ -203,11 +240,13 @@ Json undo_run(const sdk::Context& ctx, const OvnConfig& config, const RunRecord&
     };
     for (auto it = record.started.rbegin(); it != record.started.rend(); ++it)
         step("stop " + *it, [&] { must(ctx, config, stop_argv(config, *it), "stop " + *it); });
+    // The database is what counts: no waiting for an ovs-vswitchd that may be gone.
     if (record.external_ids)
-        step("restore external_ids", [&] { set_external_ids(ctx, config, *record.external_ids); });
+        step("restore external_ids", [&] { set_external_ids(ctx, config, *record.external_ids, false); });
     if (record.created_integration_bridge)
         step("delete br-int", [&] {
-            must(ctx, config, {"ovs-vsctl", ovs_db(config), "--timeout=20", "--if-exists", "del-br", "br-int"},
+            must(ctx, config,
+                 {"ovs-vsctl", ovs_db(config), "--timeout=20", "--no-wait", "--if-exists", "del-br", "br-int"},
                  "delete br-int");
         });
     for (auto it = record.created.rbegin(); it != record.created.rend(); ++it)
@@ -236,6 +275,7 @@ Json OvnCluster::join(const sdk::Context& ctx) {
             if (!join_through)
                 throw sdk::Error("invalid_token", "the OVN token names no central database to join through");
         }
+        require_vswitchd(config_, member);
         const PkiFiles pki = pki_files(config_.pki_dir);
         ctx.progress("ovn: certificates", 0, 0);
         for (const std::string& path : bootstrap ? ensure_ca(ctx, config_.pki_dir)
@@ -271,6 +311,7 @@ Json OvnCluster::join(const sdk::Context& ctx) {
             for (Database db : {Database::northbound, Database::southbound})
                 wait_for(
                     [&]() -> std::optional<std::string> {
+                        must_be_running(config_, db == Database::northbound ? "nb_ovsdb" : "sb_ovsdb", member);
                         const auto status = raft_status(ctx, config_, db);
                         if (!status) return "no answer from " + database_control(config_, db);
                         if (status->status != "cluster member" || status->leader == "unknown")
@@ -287,6 +328,7 @@ Json OvnCluster::join(const sdk::Context& ctx) {
         }
 
         ctx.progress("ovn: chassis", 0, 0);
+        require_vswitchd(config_, member);
         const auto wanted =
             chassis_external_ids(member, centrals, encap_ip(input, member), !kernel_module_loaded("/sys", "openvswitch"));
         const Json current = external_ids(ctx, config_);
@@ -302,6 +344,7 @@ Json OvnCluster::join(const sdk::Context& ctx) {
         }
         wait_for(
             [&]() -> std::optional<std::string> {
+                must_be_running(config_, "controller", member);
                 const sdk::CommandResult r =
                     run(ctx, config_, {"ovn-appctl", "-t", "ovn-controller", "connection-status"}, kQueryTimeout);
                 const std::string said = sdk::programs::last_line(r.out);

@@ -40,6 +40,15 @@ TEST(HostState, DaemonFromPidFile) {
     EXPECT_EQ(missing.pidfile, (tmp.path() / "run/ovn-controller.pid").string());
 }
 
+TEST(HostState, KilledButUnreapedDaemonIsNotRunning) {
+    TempDir tmp;
+    auto proc = tmp.mkdir("proc");
+    tmp.write("proc/4244/stat", "4244 (ovs-vswitchd) Z 1 4244 4244 0 -1\n");
+    tmp.write("proc/4245/stat", "4245 (ovs vswitchd) S 1 4245 4245 0 -1\n");  // a space in the name
+    EXPECT_FALSE(ovn::daemon_state("ovs-vswitchd", tmp.write("run/a.pid", "4244\n"), proc).running);
+    EXPECT_TRUE(ovn::daemon_state("ovs-vswitchd", tmp.write("run/b.pid", "4245\n"), proc).running);
+}
+
 TEST(HostState, OwnProcessIsRunningInRealProc) {
     TempDir tmp;
     auto pidfile = tmp.write("self.pid", std::to_string(::getpid()) + "\n");
