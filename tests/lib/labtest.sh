@@ -91,3 +91,131 @@ form_again() {
   for m in "$@"; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m failed: $(cat "$TEST_TMP/out-m$m")"; done
   cat "$TEST_TMP/out-m1"
 }
+
+# ---- component daemons killed during a run (the e2e fault cases) -----------------------------------
+# live_pid N PIDFILE [NOT]: the first live process (no zombie) that the pid file(s) PIDFILE of mN
+# name (expanded inside the member, e.g. '$OVS_RUNDIR/ovsdb-server.pid'; a pattern may match several,
+# stale ones too; no spaces) whose command line does not contain NOT (e.g. --mkfs); fails if none.
+live_pid() {
+  local m=$1 pidfile=$2 not=${3:-} pid
+  for pid in $(lab exec "m$m" -- sh -c "cat $pidfile 2>/dev/null" 2>/dev/null || true); do
+    [[ $pid =~ ^[0-9]+$ ]] && [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || continue
+    [ -z "$not" ] || ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -e "$not" || continue
+    echo "$pid"
+    return 0
+  done
+  return 1
+}
+daemon_running() { live_pid "$@" >/dev/null; }
+# kill_daemon N PIDFILE [NOT]: SIGKILLs mN's daemon live_pid finds, keeps its command line for
+# restart_daemon and waits until it is gone (a zombie at most).
+kill_daemon() {
+  local m=$1 pidfile=$2 not=${3:-} pid key
+  pid=$(live_pid "$m" "$pidfile" "$not") || { echo "kill_daemon: m$m runs no daemon with the pid file $pidfile"; return 1; }
+  key=$TEST_TMP/killed-m$m-$(basename "$pidfile" .pid | tr -c 'A-Za-z0-9._\n-' _)
+  cp "/proc/$pid/cmdline" "$key.cmdline"
+  kill -KILL "$pid"
+  for _ in $(seq 100); do [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || break; sleep 0.1; done
+  echo "killed $(basename "$pidfile" .pid) of m$m (pid $pid)"
+}
+# kill_daemon_once_up N PIDFILE SECONDS [NOT]: waits (up to SECONDS) until live_pid finds the
+# daemon, then kill_daemon.
+kill_daemon_once_up() {
+  local m=$1 pidfile=$2 seconds=$3 not=${4:-} deadline
+  deadline=$(($(date +%s) + seconds))
+  while (($(date +%s) < deadline)); do
+    if daemon_running "$m" "$pidfile" "$not"; then
+      kill_daemon "$m" "$pidfile" "$not"
+      return
+    fi
+    sleep 0.2
+  done
+  echo "kill_daemon_once_up: $pidfile of m$m did not come up within $seconds s"
+  return 1
+}
+# restart_daemon N PIDFILE: starts a daemon that kill_daemon killed again, the same way, in mN
+# (its output goes to $TEST_TMP), and waits (up to 30 s) until its pid file names a live process.
+restart_daemon() {
+  local m=$1 pidfile=$2 key args
+  key=$TEST_TMP/killed-m$m-$(basename "$pidfile" .pid | tr -c 'A-Za-z0-9._\n-' _)
+  [ -f "$key.cmdline" ] || fail "restart_daemon: nothing of m$m with the pid file $pidfile was killed"
+  mapfile -d '' -t args <"$key.cmdline"
+  lab exec "m$m" -- sh -c 'log=$1; shift; setsid "$@" >>"$log" 2>&1 </dev/null &' sh "$key.log" "${args[@]}"
+  for _ in $(seq 150); do daemon_running "$m" "$pidfile" && return 0; sleep 0.2; done
+  fail "m$m's ${args[0]} did not start again: $(cat "$key.log" 2>/dev/null)"
+}
+# expect_not_clustered N...: no member mN is left in a MicroCloud cluster (waits up to 10 s for the
+# members the run admitted to forget it).
+expect_not_clustered() {
+  local m out
+  for m in "$@"; do
+    for _ in $(seq 50); do mc "$m" cluster list >/dev/null 2>&1 || break; sleep 0.2; done
+    out=$(mc "$m" cluster list 2>&1) && fail "m$m is still a MicroCloud member: $out"
+  done
+  return 0
+}
+# expect_lxd_standalone N...: each mN's LXD (if it runs) is not clustered.
+expect_lxd_standalone() {
+  local m clustered
+  for m in "$@"; do
+    clustered=$(lab exec "m$m" -- lxc query /1.0 2>/dev/null | jq -r .environment.server_clustered) || continue
+    [ "$clustered" != true ] || fail "m$m's LXD is still clustered after the rollback: $(lab exec "m$m" -- lxc cluster list 2>&1); m1's microcloudd said: $(grep -ih 'rollback\|teardown' "$(jq -r '.members[0].member_dir' <<<"$LAB_TEST_STATUS")/logs/microcloudd.log" | tail -n 8)"
+  done
+}
+# expect_ovn_taken_back N...: no OVN daemon, OVN file, ovn-remote or br-int left on mN (OVS must run).
+expect_ovn_taken_back() {
+  local m running ids
+  for m in "$@"; do
+    running=$(lab exec "m$m" -- sh -c 'for f in "$OVN_RUNDIR"/*.pid; do [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && basename "$f"; done; true')
+    [ -z "$running" ] || fail "OVN daemons still run on m$m after the rollback: $running"
+    lab exec "m$m" -- sh -c 'ls "$OVN_DBDIR"' | grep -q . && fail "m$m keeps OVN files after the rollback: $(lab exec "m$m" -- sh -c 'ls "$OVN_DBDIR"')"
+    ids=$(lab exec "m$m" -- ovs-vsctl --timeout=10 get Open_vSwitch . external_ids) || fail "cannot read m$m's OVS external_ids"
+    [[ $ids != *ovn-remote* ]] || fail "m$m keeps ovn-remote after the rollback: $ids"
+    lab exec "m$m" -- ovs-vsctl --timeout=10 br-exists br-int && fail "m$m keeps br-int after the rollback"
+  done
+  return 0
+}
+# expect_ceph_taken_back DISKINDEX N...: no Ceph daemon or file (nor pid file or admin socket) left
+# on mN, no bluestore label on
+# mN's disk number DISKINDEX (as `lab status` lists them).
+expect_ceph_taken_back() {
+  local index=$1 m running left disk
+  shift
+  for m in "$@"; do
+    running=$(lab exec "m$m" -- sh -c 'for f in "${CEPH_CONF%/etc/ceph.conf}"/run/*.pid; do [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && basename "$f" .pid; done; true')
+    [ -z "$running" ] || fail "Ceph daemons still run on m$m after the rollback: $running"
+    left=$(lab exec "m$m" -- sh -c 'ls "${CEPH_CONF%/ceph.conf}"; ls "${CEPH_CONF%/etc/ceph.conf}/data/osd" "${CEPH_CONF%/etc/ceph.conf}/data/mon" 2>/dev/null; true' | tr '\n' ' ')
+    [ -z "${left// /}" ] || fail "m$m keeps Ceph files after the rollback: $left"
+    left=$(lab exec "m$m" -- sh -c 'cd "${CEPH_CONF%/etc/ceph.conf}/run" 2>/dev/null && ls -d ceph-*.pid ceph-*.asok 2>/dev/null; true' | tr '\n' ' ')
+    [ -z "${left// /}" ] || fail "m$m keeps pid files or admin sockets of Ceph daemons after the rollback: $left"
+    disk=$(jq -r ".members[$((m - 1))].disks[$index]" <<<"$LAB_TEST_STATUS")
+    head -c 22 "$disk" | grep -q 'bluestore' && fail "m$m's Ceph disk $disk still has a bluestore label after the rollback"
+  done
+  return 0
+}
+# fault_case NAME REGEX: right after a preseed_with_fault: the run failed with an error matching
+# REGEX (member, plugin and step); adds a row to $TEST_TMP/fault-table (seconds from the fault to the
+# end of every member's run) and prints the run's output. fault_table RERUN prints the table
+# (case | seconds | re-run ok | error seen).
+fault_case() {
+  local name=$1 regex=$2 out error seconds
+  [ -e "$TEST_TMP/fault-done" ] || fail "$name: the fault never happened (no line matched): $(cat "$TEST_TMP/fault-out")"
+  seconds=$(awk -v end="$(date +%s.%N)" -v t="$(stat -c %.3Y "$TEST_TMP/fault-done")" 'BEGIN { printf "%.1f", end - t }')
+  out=$(cat "$TEST_TMP/fault-out")
+  echo "$out"
+  grep -q 'killed' <<<"$out" || fail "$name: the daemon was not killed: $out"
+  [ "$(cat "$TEST_TMP/fault-rc")" != 0 ] || fail "$name: the run succeeded"
+  error=$(grep -E "$regex" <<<"$out" | head -1) || fail "$name: no error matching '$regex' in: $out"
+  pass "$name: the run failed after $seconds s: $error"
+  printf '%s|%s|%s\n' "$name" "${error:0:160}" "$seconds" >>"$TEST_TMP/fault-table"
+}
+fault_table() {
+  local rerun=$1 name error seconds
+  [ -s "$TEST_TMP/fault-table" ] || return 0
+  echo
+  printf '%-34s | %-8s | %-9s | %s\n' case seconds "re-run ok" "error seen"
+  while IFS='|' read -r name error seconds; do
+    printf '%-34s | %-8s | %-9s | %s\n' "$name" "$seconds" "${rerun%% *}" "$error"
+  done <"$TEST_TMP/fault-table"
+  [ "$rerun" = "${rerun%% *}" ] || echo "re-run: ${rerun#* }"
+}

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # tests/e2e/ceph/ceph_storage_test.sh - MicroCloud forms Ceph across lab members with Debian's
 # daemons (the ceph plugin) and LXD's pools on top of it:
+#  - m1's monitor killed once Ceph is bootstrapped, as m2 and m3 join: the run fails naming member,
+#    ceph and step, no member stays clustered and Ceph's changes are taken back (more such cases,
+#    which take longer: tests/e2e/faults/component_faults_test.sh);
 #  - LXD's join made to fail on m3: Ceph's changes of that run are taken back (daemons, files,
 #    OSD disks zapped) and the same preseed then succeeds;
 #  - 3 members, 2 loop disks each: the first named as `local` (wipe: true over an ext4 signature),
@@ -54,20 +57,25 @@ write_preseed "$TEST_TMP/form.yaml" m1 m1 m2 m3
 # Something on every local disk that only a wipe removes.
 for m in 1 2 3 4; do mkfs.ext4 -q -F "$(disk "$m" 0)" >/dev/null 2>&1 || fail "mkfs.ext4 on m$m's first disk"; done
 
+# ---- m1's monitor killed once Ceph is bootstrapped, as m2 and m3 join: the run fails and is taken back -----
+mon1='${CEPH_CONF%/etc/ceph.conf}/run/ceph-mon.m1.pid'
+preseed_with_fault "$TEST_TMP/form.yaml" "Joining m[23] to ceph" "kill_daemon 1 '$mon1'" 1 2 3
+fault_case "ceph: m1 ceph-mon after bootstrap" 'Plugin ceph failed on member m[123] at step "(join|issue a token for m[23])"'
+expect_not_clustered 1 2 3
+expect_lxd_standalone 1 2 3
+expect_ceph_taken_back 1 1 2 3
+pass "m1's ceph-mon killed after Ceph's bootstrap: no member clustered; Ceph's daemons, files and OSD disks taken back on m1-m3"
+
 # ---- LXD's join fails on m3: Ceph's changes of the run are taken back ------------------------------------
 preseed_with_fault "$TEST_TMP/form.yaml" "Bootstrapping lxd" "lab stop m3 --lxd --kill" 1 2 3
+fault_case "ceph: m3 LXD at lxd's wave" 'Plugin lxd failed on member m3 at step "join"'
 expect_rolled_back_after_lxd ceph
-for m in 1 2 3; do
-  running=$(ceph_daemons_of "$m")
-  [ -z "$running" ] || fail "Ceph daemons still run on m$m after the rollback: $running"
-  left=$(in_m "$m" sh -c 'ls "${CEPH_CONF%/ceph.conf}"; ls "${CEPH_CONF%/etc/ceph.conf}/data/osd" "${CEPH_CONF%/etc/ceph.conf}/data/mon" 2>/dev/null; true' | tr '\n' ' ')
-  [ -z "${left// /}" ] || fail "m$m keeps Ceph files after the rollback: $left"
-  head -c 22 "$(disk "$m" 1)" | grep -q 'bluestore' && fail "m$m's Ceph disk still has a bluestore label after the rollback"
-done
+expect_ceph_taken_back 1 1 2 3
 pass "LXD killed on m3 during the run: Ceph's daemons, files and OSD disks were taken back on m1-m3"
 
 # ---- the same preseed forms Ceph and LXD's pools -----------------------------------------------------------
 form_again "$TEST_TMP/form.yaml" 1 2 3
+fault_table "yes (the same preseed, once, after both faults)"
 wait_health_ok 1 90 || fail "Ceph is not HEALTH_OK: $(cephq 1 health detail)"
 status=$(ceph_json 1 status)
 [ "$(jq '.quorum_names | length' <<<"$status")" = 3 ] || fail "quorum is not of 3: $(jq -c .quorum_names <<<"$status")"
