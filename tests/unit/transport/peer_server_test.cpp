@@ -19,6 +19,17 @@ nlohmann::json json_of(const PeerResponse& response) {
     return nlohmann::json::parse(response.body);
 }
 
+// Asks `address` for an upgrade with a stranger's certificate: it must be refused with 403; returns
+// the refusal's details (status, body).
+nlohmann::json stranger_upgrade_refusal(const std::string& address) {
+    nlohmann::json details;
+    EXPECT_EQ(error_code_of([&] { peer_upgrade(address, "/echo", "echo", client_options(stranger_identity())); },
+                            nullptr, &details),
+              "peer_upgrade_refused");
+    EXPECT_EQ(details["status"], 403);
+    return details;
+}
+
 // The error code an error envelope carries in its metadata.
 std::string envelope_code(const PeerResponse& response) {
     const nlohmann::json body = json_of(response);
@@ -304,12 +315,7 @@ TEST_F(TransportServerUpgrade, BytesSentWithTheRequestReachTheHandler) {
 
 TEST_F(TransportServerUpgrade, RefusedForUntrustedClients) {
     serve_echo();
-    nlohmann::json details;
-    EXPECT_EQ(error_code_of(
-                  [&] { peer_upgrade(server->bound_address(), "/echo", "echo", client_options(stranger_identity())); },
-                  nullptr, &details),
-              "peer_upgrade_refused");
-    EXPECT_EQ(details["status"], 403);
+    const nlohmann::json details = stranger_upgrade_refusal(server->bound_address());
     EXPECT_NE(details["body"].get<std::string>().find("forbidden"), std::string::npos);
 }
 
@@ -471,12 +477,7 @@ TEST_F(TransportServer, CloseUntrustedEndsTheStreamsOfAWithdrawnCertificateOnly)
     EXPECT_TRUE(error_code_of([&] { EXPECT_EQ(withdrawn.read_some(&byte, 1), 0u); }) != "tls_timeout");
     write_tls(kept, "pong");
     EXPECT_EQ(read_tls(kept, 4), "pong");
-    nlohmann::json details;
-    EXPECT_EQ(error_code_of(
-                  [&] { peer_upgrade(server->bound_address(), "/echo", "echo", client_options(stranger_identity())); },
-                  nullptr, &details),
-              "peer_upgrade_refused");
-    EXPECT_EQ(details["status"], 403);
+    const nlohmann::json details = stranger_upgrade_refusal(server->bound_address());
 }
 
 TEST_F(TransportServer, ATrustCheckRacingAWithdrawalIsMadeAgain) {
