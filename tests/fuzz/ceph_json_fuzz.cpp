@@ -2,24 +2,19 @@
 // `ceph -s --format json` (summarise_ceph_status) and the `--version` line (parse_ceph_version).
 #include "ceph_status.hpp"
 #include "ceph_version.hpp"
-#include "fuzz_input.hpp"
+#include "plugin_attempt.hpp"
 
 #include <cstddef>
 #include <cstdint>
 
 namespace ceph = microcloud::plugins::ceph;
-namespace sdk = microcloud::sdk;
+using microcloud::fuzz::attempt_plugin;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text = microcloud::fuzz::as_text(data, size);
-    try {
+    attempt_plugin([&] {
         if (const auto summary = ceph::summarise_ceph_status(text)) (void)summary->dump();
-    } catch (const sdk::Error&) {
-    } catch (const sdk::Json::exception&) {
-    }
-    try {
-        (void)ceph::parse_ceph_version(text);
-    } catch (const sdk::Error&) {
-    }
+    });
+    attempt_plugin([&] { (void)ceph::parse_ceph_version(text); });
     return 0;
 }
