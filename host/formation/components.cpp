@@ -378,11 +378,21 @@ private:
         throw HookFailure{leader(), name, "configure", error.value("code", ""), error.value("message", "")};
     }
 
+    // The members this run joined `plugin` on, in join order: a rollback on one of them may take
+    // the others that no longer answer out of the component cluster while it still has a quorum.
+    nlohmann::json run_members_of(const std::string& plugin) const {
+        nlohmann::json members = nlohmann::json::array();
+        for (const Joined& j : joined_)
+            if (j.plugin == plugin) members.push_back(j.member);
+        return members;
+    }
+
     void rollback() {
         for (auto it = joined_.rbegin(); it != joined_.rend(); ++it) {
             say("Rolling back: " + it->plugin + " on " + it->member);
-            const nlohmann::json answer =
-                ask(it->member, it->plugin, "teardown", {{"mode", "rollback"}, {"force", true}});
+            const nlohmann::json answer = ask(
+                it->member, it->plugin, "teardown",
+                {{"mode", "rollback"}, {"force", true}, {"run_members", run_members_of(it->plugin)}});
             if (!answer.value("ok", false))
                 spdlog::warn("rollback: teardown of {} on {} failed: {}", it->plugin, it->member, answer.dump());
         }

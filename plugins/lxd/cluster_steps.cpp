@@ -3,6 +3,7 @@
 
 #include "join_token.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace microcloud::plugins::lxd {
@@ -15,8 +16,9 @@ namespace {
 constexpr std::chrono::seconds ready_limit{120};
 constexpr const char* https_keys[] = {"core.https_address", "cluster.https_address"};
 
-Json environment(const LxdApi& api) {
-    return api.get("/1.0").value("environment", Json::object());
+// GET /1.0's environment; `query` ("?target=NAME") asks another member through this one.
+Json environment(const LxdApi& api, const std::string& query = "") {
+    return api.get("/1.0" + query).value("environment", Json::object());
 }
 
 std::string server_config(const LxdApi& api, const std::string& key) {
@@ -164,6 +166,25 @@ Json leave_cluster(const LxdApi& api, const std::string& name, const PriorAddres
     }
     if (!prior.config.empty()) patch_config(api, prior.config);
     return Json{{"left", left}};
+}
+
+Json drop_silent_members(const LxdApi& api, const std::string& self, const Json& candidates) {
+    Json dropped = Json::array();
+    if (!candidates.is_array() || !environment(api).value("server_clustered", false)) return dropped;
+    for (const Json& url : api.get("/1.0/cluster/members")) {
+        const std::string name = last_segment(url.get<std::string>());
+        if (name == self || std::find(candidates.begin(), candidates.end(), Json(name)) == candidates.end()) continue;
+        try {
+            // Forwarded to `name` by this LXD: any answer means it still runs.
+            environment(api, "?target=" + name);
+            continue;
+        } catch (const Error&) {
+            // no answer: LXD there is down or cut off
+        }
+        api.send("DELETE", "/1.0/cluster/members/" + name + "?force=1");
+        dropped.push_back(name);
+    }
+    return dropped;
 }
 
 Json remove_cluster_member(const LxdApi& api, const std::string& name, bool force) {

@@ -19,6 +19,8 @@ std::string lxd_address(const std::string& ip);
 /// The server config keys a join or bootstrap may change, as they were before (to restore them).
 struct PriorAddresses {
     sdk::Json config = sdk::Json::object();  ///< key -> previous value ("" when unset)
+    /// True once this run's join or bootstrap started making LXD clustered.
+    bool began_clustering() const { return !config.empty(); }
 };
 
 /// Makes this LXD the first member of a cluster named after `name`, listening on `ip`. Already
@@ -41,6 +43,12 @@ void join_cluster(const LxdApi& api, const std::string& name, const std::string&
 /// clustering), waits until LXD is standalone again, restores the prior addresses. Not clustered:
 /// only the addresses. Returns {"left": bool}.
 sdk::Json leave_cluster(const LxdApi& api, const std::string& name, const PriorAddresses& prior);
+
+/// For a rollback on member `self`: the members of `candidates` (the run's members, `self` aside)
+/// that LXD's cluster lists but that do not answer through it are removed from it by force, while
+/// the members that answer still make a quorum (before `self` leaves). A member that was in the
+/// cluster before the run is never among the candidates. Returns the names removed.
+sdk::Json drop_silent_members(const LxdApi& api, const std::string& self, const sdk::Json& candidates);
 
 /// Removes member `name` from the cluster this LXD belongs to; LXD refuses (with its reason) when
 /// the member still holds instances, unless `force`. Returns {"removed": bool, "detail"}.

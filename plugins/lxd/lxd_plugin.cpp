@@ -9,6 +9,7 @@
 #include "local_disk_wipe.hpp"
 #include "lxd_api.hpp"
 #include "member_resources.hpp"
+#include "offline_reset.hpp"
 #include "plan_input.hpp"
 #include "plan_rules.hpp"
 #include "program_probe.hpp"
@@ -18,6 +19,7 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <utility>
 
 namespace microcloud::plugins::lxd {
@@ -273,6 +275,38 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
     return report;
 }
 
+bool LxdPlugin::lxd_answers(const sdk::Context& ctx) const {
+    const std::string path = socket_or_empty();
+    if (path.empty() || !system_.exists(path)) return false;
+    try {
+        ctx.http(path, "GET", "/1.0", "", std::chrono::seconds(5));
+        return true;
+    } catch (const sdk::Error& e) {
+        if (e.code() == "socket_unreachable") return false;
+        throw;
+    }
+}
+
+Json LxdPlugin::roll_back_without_lxd(const sdk::Context& ctx, const std::string& member) {
+    applied_ = AppliedChanges{};  // configure's changes live in the cluster's database, set aside below
+    if (!prior_.began_clustering()) return Json{{"left", false}, {"detail", "LXD does not run; this run did not cluster it"}};
+    const std::string path = socket_or_empty();
+    const std::string aside = set_cluster_state_aside(std::filesystem::path(path).parent_path().string());
+    ctx.warn("lxd: LXD on " + member + " does not run: the cluster state this run's join gave it is set aside in " +
+             aside + ", so that it starts standalone");
+    Json lost = Json::object();
+    for (const auto& [key, value] : prior_.config.items())
+        if (value.is_string() && !value.get<std::string>().empty()) lost[key] = value;
+    prior_ = PriorAddresses{};
+    const Json result{{"left", true}, {"set_aside", aside}};
+    if (!lost.empty())
+        throw sdk::Error("teardown_incomplete",
+                         "LXD on " + member + " does not run: its cluster state is set aside in " + aside +
+                             "; once LXD runs again, set what it had before the join: " + lost.dump(),
+                         result);
+    return result;
+}
+
 Json LxdPlugin::teardown(sdk::Context& ctx) {
     const Json& input = ctx.input();
     if (input.value("mode", "") == "leave")
@@ -283,6 +317,7 @@ Json LxdPlugin::teardown(sdk::Context& ctx) {
         throw sdk::Error("unsupported", "LXD is not running on this member, so it cannot remove " +
                                             input.value("remove", "") + " from LXD's cluster");
     }
+    if (input.value("mode", "") == "rollback" && !lxd_answers(ctx)) return roll_back_without_lxd(ctx, member_name(input));
     const LxdApi api(ctx, socket());
     if (removing) {
         const std::string name = input.value("remove", "");
@@ -294,6 +329,13 @@ Json LxdPlugin::teardown(sdk::Context& ctx) {
     Json result = undo_changes(api, applied_);
     applied_ = AppliedChanges{};
     try {
+        // Run members whose LXD died would keep the cluster from its quorum once this one left.
+        if (prior_.began_clustering()) {
+            const Json dropped = drop_silent_members(api, member_name(input), input.value("run_members", Json::array()));
+            for (const Json& name : dropped)
+                ctx.warn("lxd: " + name.get<std::string>() + " no longer answers: removed from LXD's cluster (forced)");
+            if (!dropped.empty()) result["dropped"] = dropped;
+        }
         result.update(leave_cluster(api, member_name(input), prior_));
         prior_ = PriorAddresses{};
     } catch (const sdk::Error& e) {

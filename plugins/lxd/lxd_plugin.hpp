@@ -52,6 +52,12 @@ private:
     // a `joining` LXD 5.0 starts those networks with its own value of the (cluster-wide)
     // network.ovn.northbound_connection, set here to the cluster's.
     void prepare_for_ovn(const sdk::Context& ctx, const LxdApi& api, bool joining);
+    // True when LXD's socket is there and LXD answers on it.
+    bool lxd_answers(const sdk::Context& ctx) const;
+    // A rollback on `member` whose LXD does not run: when this run's join clustered it, its
+    // cluster state is set aside (offline_reset.hpp) and the settings that could not be restored
+    // are named in an Error("teardown_incomplete").
+    sdk::Json roll_back_without_lxd(const sdk::Context& ctx, const std::string& member);
     // Puts back what prepare_for_ovn changed; failures are logged.
     void undo_ovn_settings(const sdk::Context& ctx, const LxdApi& api);
 

@@ -5,8 +5,9 @@
 #   ovn/vswitchd@2   m2's ovs-vswitchd as m2 joins OVN
 #   ovn/nb@1         m1's OVN Northbound ovsdb-server once OVN is bootstrapped, as m2 and m3 join
 #   ovn/ovsdb@3      m3's Open vSwitch ovsdb-server as m3 joins OVN (also in ovn_network_test.sh)
-#   lxd/configure@2  m2's LXD once OVN is configured, as LXD's configure runs (on m1); not run by
-#                    default: it fails today (see below)
+#   lxd/configure@2  m2's LXD once OVN is configured, as LXD's configure runs (on m1): the rollback
+#                    on m3 takes the silent m2 out of LXD's cluster before m3 leaves, and m2's own
+#                    LXD state is set aside so that it starts standalone
 #   ceph/mon@3       m3's new ceph-mon as m3 joins Ceph
 #   ceph/osd@2       m2's new ceph-osd daemon (its start returned) as m2 joins Ceph
 #   ceph/osd-mkfs@2  m2's first ceph-osd with a pid file (bluestore being made) as m2 joins Ceph
@@ -28,9 +29,7 @@ if [ "${MICROCLOUD_E2E_LONG:-0}" != 1 ] && [ -n "${CTEST_E2E_LONG_GATE:-}" ]; th
 fi
 lab_test_setup cft "$build" lxd lxc ovsdb-server ovn-northd ovn-controller ceph ceph-mon ceph-osd ceph-authtool monmaptool
 cases=("$@")
-# lxd/configure@2 is left out: it fails today (LXD's rollback leaves m1's and m2's LXD clustered:
-# once m3 has left, m1 alone has no dqlite quorum to leave with).
-((${#cases[@]})) || cases=(ovn/vswitchd@2 ovn/nb@1 ceph/mon@3 ceph/osd@2 ceph/osd-mkfs@2)
+((${#cases[@]})) || cases=(ovn/vswitchd@2 ovn/nb@1 lxd/configure@2 ceph/mon@3 ceph/osd@2 ceph/osd-mkfs@2)
 
 group=""
 # up GROUP: a fresh lab of 3 members for GROUP's cases (ovn: components; ceph: components, one 4 GiB

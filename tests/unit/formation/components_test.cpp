@@ -13,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace microcloud::host::formation {
@@ -172,6 +173,15 @@ TEST(Components, FailedJoinRollsBackInReverseAndNamesMemberPluginStep) {
         EXPECT_TRUE(fake.called(member + " ovn teardown"));
         EXPECT_LT(fake.index("m1 lxd teardown"), fake.index(member + " ovn teardown"));
     }
+    // Each rollback names the members the run joined that plugin on (m3 never joined lxd), in the
+    // order they joined (the joins after the bootstrap run at once).
+    const auto members = [&fake](const std::string& call) {
+        return fake.inputs[call]["run_members"].get<std::set<std::string>>();
+    };
+    EXPECT_EQ(members("m2 lxd teardown"), (std::set<std::string>{"m1", "m2"}));
+    EXPECT_EQ(members("m1 ovn teardown"), (std::set<std::string>{"m1", "m2", "m3"}));
+    EXPECT_EQ(fake.inputs["m1 ovn teardown"]["run_members"][0], "m1");
+    EXPECT_EQ(fake.inputs["m1 ovn teardown"]["mode"], "rollback");
 }
 
 TEST(Components, CancelStopsAtTheNextStepAndRollsBack) {

@@ -136,7 +136,10 @@ typedef struct mc_plugin_descriptor {
      *  component cluster; "force" when it may not answer or still holds work) or "leave" (run on
      *  member "remove" itself just before "remove" runs elsewhere: stop and forget what it runs
      *  for the component; a plugin with nothing to do there fails with code "unsupported").
-     *  Since ABI 1.0 ("leave" is sent by hosts of ABI 1.0 from MicroCloud 0.2 on). */
+     *  A rollback's input "run_members" lists the members the failed run joined this plugin on
+     *  (the rolled-back member among them), so that one may take the others that no longer answer
+     *  out of the component cluster. Since ABI 1.0 ("leave" and "run_members" are sent by hosts
+     *  of ABI 1.0 from MicroCloud 0.2 on). */
     mc_hook_fn teardown;
 
     /** Optional (NULL if unsupported): a join token for a named joiner. Since ABI 1.0. */

@@ -85,8 +85,8 @@ mc_status FakeHost::http_request(mc_call* call, const char* request, mc_write_fn
     auto it = host.http_answers_.find(key);
     if (it == host.http_answers_.end()) {
         write(out, ctx,
-              Json{{"code", "http_unreachable"},
-                   {"message", "cannot connect to " + r.at("socket").get<std::string>() + ": Connection refused"}});
+              Json{{"code", "socket_unreachable"},
+                   {"message", "cannot reach " + r.at("socket").get<std::string>() + ": Connection refused"}});
         return MC_STATUS_ERROR;
     }
     write(out, ctx, it->second);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <utility>
@@ -180,7 +181,7 @@ TEST(LxdPlugin, ConfigureCreatesInTwoPhasesAndARollbackTakesItBack) {
     const Json undone = plugin.teardown(rollback);
     EXPECT_EQ(undone.at("undone"), Json::array({"profile default", "storage-pool local"}));
     EXPECT_EQ(undone.at("left"), false);  // this LXD was never clustered
-    EXPECT_EQ(calls(host), (std::vector<std::string>{"GET /1.0/profiles/default", "PUT /1.0/profiles/default",
+    EXPECT_EQ(calls(host), (std::vector<std::string>{"GET /1.0", "GET /1.0/profiles/default", "PUT /1.0/profiles/default",
                                                      "GET /1.0/storage-pools/local", "DELETE /1.0/storage-pools/local",
                                                      "GET /1.0"}));
 }
@@ -244,7 +245,7 @@ TEST(LxdPlugin, ConfigureSaysWhatItLeavesOutAndKeepsTheCephPoolOnRollback) {
     auto rollback = host.context();
     const Json undone = plugin.teardown(rollback);
     EXPECT_EQ(undone.at("undone"), Json::array({"profile default", "storage-pool remote", "storage-pool local"}));
-    EXPECT_EQ(calls(host), (std::vector<std::string>{"GET /1.0/profiles/default", "PUT /1.0/profiles/default",
+    EXPECT_EQ(calls(host), (std::vector<std::string>{"GET /1.0", "GET /1.0/profiles/default", "PUT /1.0/profiles/default",
                                                      "GET /1.0/storage-pools/remote", "GET /1.0/storage-pools/remote",
                                                      "PATCH /1.0/storage-pools/remote",
                                                      "DELETE /1.0/storage-pools/remote", "GET /1.0/storage-pools/local",
@@ -252,12 +253,13 @@ TEST(LxdPlugin, ConfigureSaysWhatItLeavesOutAndKeepsTheCephPoolOnRollback) {
 }
 
 // A bootstrap on LXD 5.0 (no storage_pool_source_wipe) whose plan wipes /dev/loop3 for a btrfs `local`.
-void answer_a_bootstrap(test::FakeHost& host, const Json& local_disk, const std::string& driver) {
-    host.answer_http(socket, "/1.0", 200, test::read_data("get_1.0.json"));
-    host.answer_http(socket, "/internal/ready", 200, ok_sync);
-    host.answer_http(socket, "/1.0/storage-pools?recursion=1", 200, sync_with(Json::array()));
-    host.answer_request(socket, "PATCH", "/1.0", 200, ok_sync);
-    host.answer_request(socket, "PUT", "/1.0/cluster", 200, ok_sync);
+void answer_a_bootstrap(test::FakeHost& host, const Json& local_disk, const std::string& driver,
+                        const std::string& at = socket) {
+    host.answer_http(at, "/1.0", 200, test::read_data("get_1.0.json"));
+    host.answer_http(at, "/internal/ready", 200, ok_sync);
+    host.answer_http(at, "/1.0/storage-pools?recursion=1", 200, sync_with(Json::array()));
+    host.answer_request(at, "PATCH", "/1.0", 200, ok_sync);
+    host.answer_request(at, "PUT", "/1.0/cluster", 200, ok_sync);
     host.set_input({{"member", {{"name", "m1"}}},
                     {"members", {"m1"}},
                     {"addresses", {{"m1", "10.0.0.11"}}},
@@ -311,6 +313,34 @@ TEST(LxdPlugin, JoinRefusesToWipeADiskInUseBeforeTouchingLxd) {
     }
     EXPECT_TRUE(host.commands.empty());
     for (const std::string& call : calls(host)) EXPECT_EQ(call.rfind("GET ", 0), 0u) << call;
+}
+
+TEST(LxdPlugin, ARollbackWhoseLxdDiedAfterTheJoinSetsItsClusterStateAside) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("lxd-died-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "database");
+    const std::string at = (dir / "unix.socket").string();
+    test::FakeHost running;
+    answer_a_bootstrap(running, {{"path", "/dev/loop3"}, {"wipe", false}}, "dir", at);
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", dir.string()}}, {at}));
+    auto join = running.context();
+    plugin.join(join);
+
+    // LXD dies before the rollback: nothing answers on its socket any more.
+    test::FakeHost gone;
+    gone.set_input({{"member", {{"name", "m1"}}}, {"mode", "rollback"}, {"force", true}, {"run_members", {"m1"}}});
+    auto rollback = gone.context();
+    const Json result = plugin.teardown(rollback);
+    EXPECT_EQ(result.at("left"), true);
+    const fs::path aside = result.at("set_aside").get<std::string>();
+    EXPECT_TRUE(fs::exists(aside / "database"));
+    EXPECT_FALSE(fs::exists(dir / "database"));
+    EXPECT_EQ(gone.requests, std::vector<std::string>{at + " GET /1.0"});
+
+    // A second rollback of the same run has nothing left to set aside.
+    auto again = gone.context();
+    EXPECT_EQ(plugin.teardown(again).at("left"), false);
+    fs::remove_all(dir);
 }
 
 }  // namespace
