@@ -133,6 +133,22 @@ void check_presence(Problems& out, const std::string& member, const Json& report
                          "; install openvswitch-switch, ovn-central and ovn-host there, " + remedy);
 }
 
+// Open vSwitch's two daemons, which an OVN join on `member` needs running (when the report says).
+void check_open_vswitch(Problems& out, const std::string& member, const Json& report) {
+    const Json daemons = object_at(report, "daemons");
+    std::vector<std::string> stopped;
+    for (const char* name : {"ovsdb-server", "ovs-vswitchd"}) {
+        const Json daemon = object_at(daemons, name);
+        const auto running = daemon.find("running");
+        if (running == daemon.end() || !running->is_boolean() || running->get<bool>()) continue;
+        stopped.push_back(std::string(name) + " (pid file " + text_at(daemon, "pidfile") + ")");
+    }
+    if (stopped.empty()) return;
+    out.error("systems[" + member + "]", "Open vSwitch is not running on " + member + ": no live " + joined(stopped) +
+                                             "; start Open vSwitch there (the openvswitch-switch service), or leave "
+                                             "OVN out with --disable-plugin ovn on every member");
+}
+
 std::vector<std::string> interface_names(const Json& interfaces) {
     std::vector<std::string> names;
     for (const Json& interface : interfaces) names.push_back(text_at(interface, "name"));
@@ -236,6 +252,7 @@ Json ovn_plan_problems(const Json& input) {
         if (it == reports.end() || !it->is_object()) continue;
         check_presence(out, member, *it);
         if (it->contains("error")) continue;  // nothing more is known; an absent OVN's network still is
+        check_open_vswitch(out, member, *it);
         const Json system = system_of(input, member);
         check_uplink(out, member, *it, system);
         check_underlay(out, member, *it, system);

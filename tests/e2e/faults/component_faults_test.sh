@@ -93,6 +93,10 @@ group_of() { case $1 in ceph/*) echo ceph ;; *) echo ovn ;; esac; }
 one_case() {
   local c=$1 trigger action regex restart=""
   case $c in
+  ovn/discover@2) trigger="Collecting every member's discovery reports" action="kill_daemon 2 '$vswitchd'"
+    restart="restart_daemon 2 '$vswitchd'" regex='Open vSwitch is not running on m2|Plugin ovn failed on member m2' ;;
+  ovn/bootstrap@1) trigger="Bootstrapping ovn on m1" action="kill_daemon 1 '$ovs_db'" restart="restart_daemon 1 '$ovs_db'"
+    regex='Plugin ovn failed on member m1 at step "(join|bootstrap)"' ;;
   ovn/vswitchd@2) trigger="Joining m2 to ovn" action="kill_daemon 2 '$vswitchd'" restart="restart_daemon 2 '$vswitchd'"
     regex='Plugin ovn failed on member m2 at step "join"' ;;
   ovn/nb@1) trigger="Joining m[23] to ovn" action="kill_daemon 1 '$nb'"
@@ -101,6 +105,8 @@ one_case() {
     regex='Plugin ovn failed on member m3 at step "join"' ;;
   lxd/configure@2) trigger="Plugin ovn configured the cluster" action="lab stop m2 --lxd --kill" restart="lab start m2 --lxd"
     regex='Plugin lxd failed on member m[12] at step "configure"' ;;
+  ceph/bootstrap@1) trigger="Bootstrapping ceph on m1" action="kill_daemon_once_up 1 '$ceph_run/ceph-mon.m1.pid' 60"
+    regex='Plugin ceph failed on member m1 at step "(join|bootstrap)"' ;;
   ceph/mon@3) trigger="Joining m3 to ceph" action="kill_daemon_once_up 3 '$ceph_run/ceph-mon.m3.pid' 60"
     regex='Plugin ceph failed on member m3 at step "join"' ;;
   ceph/osd@2) trigger="Joining m2 to ceph" action="kill_running_osd 2"
@@ -109,7 +115,7 @@ one_case() {
     regex='Plugin ceph failed on member m2 at step "join"' ;;
   ceph/mon@1) trigger="Joining m[23] to ceph" action="kill_daemon 1 '$ceph_run/ceph-mon.m1.pid'"
     regex='Plugin ceph failed on member m[123] at step "(join|issue a token for m[23])"' ;;
-  *) fail "unknown case $c (accepted: ovn/vswitchd@2 ovn/nb@1 ovn/ovsdb@3 lxd/configure@2 ceph/mon@3 ceph/osd@2 ceph/osd-mkfs@2 ceph/mon@1)" ;;
+  *) fail "unknown case $c (accepted: ovn/discover@2 ovn/bootstrap@1 ovn/vswitchd@2 ovn/nb@1 ovn/ovsdb@3 lxd/configure@2 ceph/bootstrap@1 ceph/mon@3 ceph/osd@2 ceph/osd-mkfs@2 ceph/mon@1)" ;;
   esac
   [ "$group" = "$(group_of "$c")" ] || up "$(group_of "$c")"
   echo "---- $c: $action once \"$trigger\""

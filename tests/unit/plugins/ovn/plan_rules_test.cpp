@@ -167,6 +167,23 @@ TEST(OvnPlanRules, FailedDiscoveryGivesItsMessage) {
                      "--disable-plugin ovn on every member");
 }
 
+TEST(OvnPlanRules, OpenVSwitchMustRunWhereOvnJoins) {
+    Json input = plan();
+    const auto daemon = [](const std::string& pidfile, bool running) {
+        return Json{{"pidfile", pidfile}, {"pid", 4242}, {"running", running}};
+    };
+    input["discovery"]["m2"]["daemons"] = {{"ovsdb-server", daemon("/run/openvswitch/ovsdb-server.pid", true)},
+                                           {"ovs-vswitchd", daemon("/run/openvswitch/ovs-vswitchd.pid", false)},
+                                           {"ovn-controller", daemon("/run/ovn/ovn-controller.pid", false)}};
+    expect_one_error(input, "systems[m2]",
+                     "Open vSwitch is not running on m2: no live ovs-vswitchd (pid file "
+                     "/run/openvswitch/ovs-vswitchd.pid); start Open vSwitch there (the openvswitch-switch service), "
+                     "or leave OVN out with --disable-plugin ovn on every member");
+    // OVN's own daemons are this plugin's to start: their state is no problem.
+    input["discovery"]["m2"]["daemons"]["ovs-vswitchd"]["running"] = true;
+    EXPECT_EQ(of_severity(ovn::ovn_plan_problems(input), "error"), Json::array());
+}
+
 TEST(OvnPlanRules, MembersWithoutAReportAreNotJudged) {
     Json input = plan();
     input["discovery"] = {{"m1", present_report(1)}};
