@@ -2,12 +2,15 @@
 # tests/e2e/faults/component_faults_test.sh - the fault matrix's component-daemon column for OVN and
 # Ceph (the cases that take long; the quick ones are in ovn_network_test.sh and ceph_storage_test.sh):
 # a 3-member formation by preseed with a daemon the plugin relies on SIGKILLed at one step:
+#   ovn/discover@2   m2's ovs-vswitchd as the discovery reports are collected
+#   ovn/bootstrap@1  m1's Open vSwitch ovsdb-server as OVN bootstraps on m1
 #   ovn/vswitchd@2   m2's ovs-vswitchd as m2 joins OVN
 #   ovn/nb@1         m1's OVN Northbound ovsdb-server once OVN is bootstrapped, as m2 and m3 join
 #   ovn/ovsdb@3      m3's Open vSwitch ovsdb-server as m3 joins OVN (also in ovn_network_test.sh)
 #   lxd/configure@2  m2's LXD once OVN is configured, as LXD's configure runs (on m1): the rollback
 #                    on m3 takes the silent m2 out of LXD's cluster before m3 leaves, and m2's own
 #                    LXD state is set aside so that it starts standalone
+#   ceph/bootstrap@1 m1's new ceph-mon (once it runs) as Ceph bootstraps on m1
 #   ceph/mon@3       m3's new ceph-mon as m3 joins Ceph
 #   ceph/osd@2       m2's new ceph-osd daemon (its start returned) as m2 joins Ceph
 #   ceph/osd-mkfs@2  m2's first ceph-osd with a pid file (bluestore being made) as m2 joins Ceph
@@ -18,7 +21,7 @@
 # component the killed daemons are started again and the same preseed forms the cloud. Prints
 # the table: case | seconds | re-run ok | error seen.
 # Usage: component_faults_test.sh BUILD_DIR [CASE...]   Exit 0: passed; 77: skipped.
-# CTest runs it with the label e2e-long, only when MICROCLOUD_E2E_LONG=1 (it takes ~7 minutes).
+# CTest runs it with the label e2e-long, only when MICROCLOUD_E2E_LONG=1 (it takes ~9 minutes).
 source "$(dirname "$0")/../../lib/testlib.sh"
 source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: component_faults_test.sh BUILD_DIR [CASE...]}
@@ -29,7 +32,9 @@ if [ "${MICROCLOUD_E2E_LONG:-0}" != 1 ] && [ -n "${CTEST_E2E_LONG_GATE:-}" ]; th
 fi
 lab_test_setup cft "$build" lxd lxc ovsdb-server ovn-northd ovn-controller ceph ceph-mon ceph-osd ceph-authtool monmaptool
 cases=("$@")
-((${#cases[@]})) || cases=(ovn/vswitchd@2 ovn/nb@1 lxd/configure@2 ceph/mon@3 ceph/osd@2 ceph/osd-mkfs@2)
+((${#cases[@]})) ||
+  cases=(ovn/discover@2 ovn/bootstrap@1 ovn/vswitchd@2 ovn/nb@1 lxd/configure@2 ceph/bootstrap@1 ceph/mon@3 ceph/osd@2
+    ceph/osd-mkfs@2)
 
 group=""
 # up GROUP: a fresh lab of 3 members for GROUP's cases (ovn: components; ceph: components, one 4 GiB
