@@ -429,6 +429,37 @@ std::vector<std::string> mon_addresses(const Json& monmap) {
     return hosts;
 }
 
+// This member's ceph.conf names `hosts` as the monitors (when it names any and `hosts` is not empty).
+void write_mon_host(const CephOps& ops, const std::vector<std::string>& hosts) {
+    auto text = read_text(ops.layout().conf);
+    const auto current = parse_ceph_conf(text).get("global", "mon_host");
+    if (!current || hosts.empty()) return;
+    const auto at = text.find("mon_host = " + *current);
+    if (at == std::string::npos) return;
+    text.replace(at, std::string("mon_host = ").size() + current->size(), "mon_host = " + mon_host_value(hosts));
+    ops.write_file(ops.layout().conf, text, 0644);
+}
+
+// The bootstrap member's ceph.conf names only its own monitor. Before configure asks the cluster
+// anything, the monitors the joins added are learnt through every member's address in the public
+// network (the discovery reports) and written there, so that this member (and LXD on it) still
+// reaches the cluster while its own monitor is down. Unchanged when no monitor answers.
+void learn_monitors(const CephOps& ops, const Json& input) {
+    const auto conf = parse_ceph_conf(read_text(ops.layout().conf));
+    const std::string network = conf.get("global", "public_network").value_or("");
+    const std::string known = conf.get("global", "mon_host").value_or("");
+    std::string reach = known;
+    const Json reports = input.value("discovery", Json::object());  // outlives the loop below
+    for (const auto& [member, report] : reports.items()) {
+        if (!report.is_object()) continue;
+        const std::string address = address_in(report.value("addresses", Json::array()), network);
+        if (!address.empty()) reach += (reach.empty() ? "" : ",") + mon_host_value({address});
+    }
+    if (reach.empty() || reach == known) return;
+    const Json monmap = ops.try_query({"-m", reach, "mon", "dump"});
+    if (monmap.is_object()) write_mon_host(ops, mon_addresses(monmap));
+}
+
 void remove_tree(const std::string& path) {
     std::error_code ec;
     fs::remove_all(path, ec);
@@ -481,6 +512,7 @@ Json CephCluster::issue_token(const sdk::Context& ctx) {
 
 Json CephCluster::configure(const sdk::Context& ctx) {
     CephOps ops(ctx, config_);
+    learn_monitors(ops, ctx.input());
     ctx.progress("ceph: waiting for the mgr and the OSDs", 0, 0);
     ops.wait_for(
         [&] {
@@ -682,16 +714,7 @@ Json CephCluster::remove(const sdk::Context& ctx, const std::string& name) {
         report["mon_removed"] = true;
     }
     // This member's clients stop asking the removed monitor.
-    const std::vector<std::string> hosts = mon_addresses(ops.query({"mon", "dump"}, "read the monmap"));
-    auto text = read_text(ops.layout().conf);
-    const auto conf = parse_ceph_conf(text);
-    if (const auto current = conf.get("global", "mon_host"); current && !hosts.empty()) {
-        const auto at = text.find("mon_host = " + *current);
-        if (at != std::string::npos) {
-            text.replace(at, std::string("mon_host = ").size() + current->size(), "mon_host = " + mon_host_value(hosts));
-            ops.write_file(ops.layout().conf, text, 0644);
-        }
-    }
+    write_mon_host(ops, mon_addresses(ops.query({"mon", "dump"}, "read the monmap")));
     report["replication"] = apply_replication(ops, config_, osd_count(ops));
     {
         const std::lock_guard lock(tokens_mutex_);

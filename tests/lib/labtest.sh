@@ -55,8 +55,11 @@ preseed_on() {
 preseed_with_fault() {
   local file=$1 regex=$2 action=$3 first=$4 m pids=()
   shift 4
-  rm -f "$TEST_TMP/fault-out" "$TEST_TMP/fault-done"
-  for m in "$@"; do (set +e; mc "$m" preseed <"$file" >"$TEST_TMP/out-m$m" 2>&1) & pids+=($!); done
+  rm -f "$TEST_TMP/fault-out" "$TEST_TMP/fault-done" "$TEST_TMP/fault-rc"
+  for m in "$@"; do
+    rm -f "$TEST_TMP/rc-m$m"
+    (set +e; mc "$m" preseed <"$file" >"$TEST_TMP/out-m$m" 2>&1; echo $? >"$TEST_TMP/rc-m$m") & pids+=($!)
+  done
   (set +e
    mc "$first" preseed <"$file" 2>&1 | while IFS= read -r line; do
      echo "$line" >>"$TEST_TMP/fault-out"
