@@ -54,9 +54,15 @@ std::string yes_no(const nlohmann::json& entry) {
 }  // namespace
 
 int run_status(const Invocation& inv) {
-    if (!inv.args.empty())
-        throw Error("invalid_arguments", "Unexpected argument \"" + inv.args.front() + "\" for status");
-    const nlohmann::json status = inv.client().get("/1.0/status");
+    bool refresh = false;
+    for (const std::string& arg : inv.args) {
+        if (arg != "--refresh")
+            throw Error("invalid_arguments",
+                        "Unexpected argument \"" + arg + "\" for status (accepted: --refresh, --format FORMAT)");
+        refresh = true;
+    }
+    // --refresh: every plugin discovers afresh, version probes included.
+    const nlohmann::json status = inv.client().get(refresh ? "/1.0/status?refresh=1" : "/1.0/status");
     Table table{{"MEMBER", "PLUGIN", "STATE", "PRESENT", "DETAILS"}, {}};
     const nlohmann::json members = status.value("members", nlohmann::json::array());
     for (const auto& member : members) {

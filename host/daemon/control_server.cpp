@@ -133,10 +133,14 @@ void ControlServer::routes() {
     server_.Get("/1.0/plugins", json_get([this] { return member_.plugins(); }));
     server_.Get("/1.0/system", json_get([this] { return member_.system_facts(); }));
     server_.Get("/1.0/discovery", json_get([this] { return member_.discovery(); }));
-    server_.Get("/1.0/status", json_get([this] {
-                    if (!membership_.clustered()) return member_.status();
-                    return nlohmann::json{{"members", membership_.cluster_status()}};
-                }));
+    // ?refresh=1: every plugin discovers afresh (status otherwise reuses the version probes).
+    server_.Get("/1.0/status", [this](const httplib::Request& req, httplib::Response& res) {
+        const bool refresh = req.get_param_value("refresh") == "1";
+        json_get([this, refresh] {
+            if (!membership_.clustered()) return member_.status(refresh);
+            return nlohmann::json{{"members", membership_.cluster_status(refresh)}};
+        })(req, res);
+    });
     server_.Get("/1.0/cluster", json_get([this] { return membership_.list(); }));
     server_.Post("/1.0/cluster/bootstrap", json_handler([this](const nlohmann::json& body) {
                      return membership_.bootstrap(field(body, "address"));

@@ -89,7 +89,7 @@ int run(const Flags& flags) {
     api::StateDirLock lock(config.state_dir);
     daemon::Member member(config);
     membership::Membership membership({.state_dir = config.state_dir, .member_name = member.name()});
-    membership.set_local_status([&member] { return member.local_status(); });
+    membership.set_local_status([&member](bool refresh) { return member.local_status(refresh); });
     membership.set_local_facts([&member] { return member.system_facts(); });
     membership.set_hook_runner([&member](const std::string& plugin, const std::string& hook,
                                          const nlohmann::json& input) { return member.run_hook(plugin, hook, input); });

@@ -99,26 +99,31 @@ nlohmann::json Member::system_facts() const {
     return services_.member_facts();
 }
 
-nlohmann::json Member::discovery(std::optional<std::chrono::seconds> cap) const {
+nlohmann::json Member::discovery(std::optional<std::chrono::seconds> cap, bool for_status) const {
     const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
+    nlohmann::json status_input = input;
+    status_input["purpose"] = "status";
     std::vector<std::pair<std::string, std::future<plugins::HookResult>>> running;
-    for (const auto& plugin : registry_.loaded())
-        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input, cap] {
-                                 return plugin->call(plugins::Hook::discover, input, {}, cap);
+    for (const auto& plugin : registry_.loaded()) {
+        const nlohmann::json& asked = for_status && plugin->supports(plugins::Hook::status) ? status_input : input;
+        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &asked, cap] {
+                                 return plugin->call(plugins::Hook::discover, asked, {}, cap);
                              }));
+    }
     nlohmann::json out = nlohmann::json::object();
     for (auto& [name, result] : running) out[name] = result.get().to_json();
     return out;
 }
 
-nlohmann::json Member::status() const {
-    nlohmann::json member = local_status();
+nlohmann::json Member::status(bool refresh) const {
+    nlohmann::json member = local_status(refresh);
     member["address"] = "";
     member["role"] = "standalone";
     return {{"members", nlohmann::json::array({member})}};
 }
 
-nlohmann::json Member::local_status() const {
+nlohmann::json Member::local_status(bool refresh) const {
+    if (refresh) services_.forget_program_outputs();
     // The plugins' health (their status hook, where they have one) is asked beside discovery.
     const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
     std::vector<std::pair<std::string, std::future<plugins::HookResult>>> health;
@@ -127,7 +132,7 @@ nlohmann::json Member::local_status() const {
             health.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input] {
                                     return plugin->call(plugins::Hook::status, input, {}, kStatusCap);
                                 }));
-    const nlohmann::json reports = discovery(kStatusCap);
+    const nlohmann::json reports = discovery(kStatusCap, !refresh);
     nlohmann::json plugin_states = nlohmann::json::object();
     for (const auto& record : registry_.records()) {
         nlohmann::json entry{{"state", plugins::to_string(record.state)}, {"version", record.version}};

@@ -38,12 +38,16 @@ public:
     // route; what plugins read through member_facts.
     nlohmann::json system_facts() const;
     // GET /1.0/discovery: each loaded plugin's discover report (run in parallel).
-    // `cap` shortens each plugin's discover deadline (status queries do not wait minutes).
-    nlohmann::json discovery(std::optional<std::chrono::seconds> cap = std::nullopt) const;
-    // This member with each plugin's state and discovery: {"name", "plugins": {...}}.
-    nlohmann::json local_status() const;
-    // GET /1.0/status outside a cluster: {"members":[local_status()]}.
-    nlohmann::json status() const;
+    // `cap` shortens each plugin's discover deadline (status queries do not wait minutes); with
+    // `for_status`, the plugins that have a status hook are asked with {"purpose": "status"}.
+    nlohmann::json discovery(std::optional<std::chrono::seconds> cap = std::nullopt, bool for_status = false) const;
+    // This member with each plugin's state, discovery and health: {"name", "plugins": {...}}. The
+    // plugins with a status hook discover for status (leaving out what that hook reports), and
+    // version probes are answered from the program output cache, unless `refresh`, which empties
+    // that cache and asks every plugin for its full discovery.
+    nlohmann::json local_status(bool refresh = false) const;
+    // GET /1.0/status outside a cluster: {"members":[local_status(refresh)]}.
+    nlohmann::json status(bool refresh = false) const;
 
     const std::string& name() const { return name_; }
     const std::filesystem::path& state_dir() const { return config_.state_dir; }

@@ -69,9 +69,9 @@ public:
     // ends it (the route then answers "There is no active session"). Throws
     // Error("session_exists", "There already is an active session") when one runs.
     void set_session_handler(transport::PeerHandler handler);
-    // What GET /1.0/status/local answers to peers: this member's own status (its plugins). Set
-    // before resume().
-    void set_local_status(std::function<nlohmann::json()> local_status);
+    // What GET /1.0/status/local answers to peers: this member's own status (its plugins), fresh
+    // throughout when asked with ?refresh=1 (the bool). Set before resume().
+    void set_local_status(std::function<nlohmann::json(bool refresh)> local_status);
     // What GET /1.0/system/local answers to trusted peers: this member's system facts (hostname,
     // interfaces, disks, default route), as its plugins see them. Set before resume().
     void set_local_facts(std::function<nlohmann::json()> local_facts);
@@ -81,8 +81,8 @@ public:
     nlohmann::json member_facts(const std::string& name);
     // Every member's status: this member's from local_status, the others' asked over mTLS (in
     // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
-    // did not answer).
-    nlohmann::json cluster_status();
+    // did not answer). `refresh` asks every member for a fresh discovery (Member::local_status).
+    nlohmann::json cluster_status(bool refresh = false);
     // What POST /1.0/plugins/hook runs for a trusted peer: a hook of a local plugin, answering
     // the HookResult JSON. Set before resume().
     void set_hook_runner(
@@ -159,7 +159,7 @@ private:
     std::atomic<bool> leave_requested_{false};
     std::mutex leave_mutex_;
     std::condition_variable_any leave_wake_;
-    std::function<nlohmann::json()> local_status_{};
+    std::function<nlohmann::json(bool refresh)> local_status_{};
     std::function<nlohmann::json()> local_facts_{};
     std::function<nlohmann::json(const std::string&, const std::string&, const nlohmann::json&)> hook_runner_{};
     std::mutex session_mutex_;

@@ -39,7 +39,7 @@ nlohmann::json Membership::list() {
     return out;
 }
 
-void Membership::set_local_status(std::function<nlohmann::json()> local_status) {
+void Membership::set_local_status(std::function<nlohmann::json(bool refresh)> local_status) {
     local_status_ = std::move(local_status);
 }
 
@@ -140,21 +140,22 @@ std::string Membership::check_standing() {
     return refused ? "orphaned" : "unknown";
 }
 
-nlohmann::json Membership::cluster_status() {
+nlohmann::json Membership::cluster_status(bool refresh) {
     const nlohmann::json members = list();
     transport::PeerClientOptions options = client_options();
     options.connect_timeout = options_.probe_timeout;
     options.request_timeout = std::chrono::seconds(30);  // a member runs its plugins' discovery
     std::vector<std::future<nlohmann::json>> answers;
     for (const auto& member : members) {
-        answers.push_back(std::async(std::launch::async, [this, member, options] {
+        answers.push_back(std::async(std::launch::async, [this, member, options, refresh] {
             nlohmann::json entry = nlohmann::json::object();
             try {
                 if (member.value("name", "") == options_.member_name) {
-                    if (local_status_) entry = local_status_();
+                    if (local_status_) entry = local_status_(refresh);
                 } else {
-                    const auto reply =
-                        transport::peer_request(member.value("address", ""), "GET", "/1.0/status/local", "", options);
+                    const auto reply = transport::peer_request(member.value("address", ""), "GET",
+                                                               refresh ? "/1.0/status/local?refresh=1" : "/1.0/status/local",
+                                                               "", options);
                     entry = api::unwrap(reply.status, reply.body);
                 }
             } catch (const std::exception& error) {

@@ -41,8 +41,8 @@ void Membership::register_routes(Runtime& rt) {
     server.route("GET", "/1.0", transport::Access::trusted, [this, &rt](const transport::PeerRequest&) {
         return ok({{"name", rt.self.name}, {"address", rt.self.address}, {"fingerprint", identity_.fingerprint}});
     });
-    server.route("GET", "/1.0/status/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
-        return ok(local_status_ ? local_status_() : nlohmann::json::object());
+    server.route("GET", "/1.0/status/local", transport::Access::trusted, [this](const transport::PeerRequest& request) {
+        return ok(local_status_ ? local_status_(request.query == "refresh=1") : nlohmann::json::object());
     });
     server.route("GET", "/1.0/system/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
         if (!local_facts_) throw Error("member_facts_unavailable", "This member serves no system facts");

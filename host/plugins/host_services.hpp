@@ -46,6 +46,8 @@ public:
     // Answers one request; never throws.
     ServiceAnswer serve(const ServiceRequest& request) const noexcept;
     nlohmann::json member_facts() const;
+    // Empties the program output cache: the next version probes run their programs again.
+    void forget_program_outputs() const { outputs_.clear(); }
 
 private:
     FactsProvider facts_;

@@ -67,4 +67,9 @@ std::size_t ProgramOutputCache::size() const {
     return answers_.size();
 }
 
+void ProgramOutputCache::clear() {
+    const std::lock_guard lock(mutex_);
+    answers_.clear();
+}
+
 }  // namespace microcloud::host::plugins

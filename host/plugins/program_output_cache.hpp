@@ -32,6 +32,8 @@ public:
     // Keeps `answer` for `key` when the run finished by itself with exit code 0.
     void keep(const std::string& key, const nlohmann::json& answer);
     std::size_t size() const;
+    // Forgets every answer.
+    void clear();
 
 private:
     mutable std::mutex mutex_;

@@ -727,17 +727,19 @@ Json CephCluster::status(const sdk::Context& ctx) const {
     CephOps ops(ctx, config_);
     const auto marker = read_marker(ops.layout());
     if (!marker) return {{"formed", false}, {"summary", "not formed here"}};
-    const auto result = ops.run(ceph_cli(config_, {"-s", "--format", "json"}), {}, std::chrono::seconds(20));
-    const auto summary = result.ok() ? summarise_ceph_status(result.out) : std::nullopt;
+    // The cluster's status and its OSD tree from one `ceph` process (each costs a Python start).
+    const CephOps::Batch batch = ops.query_batch({{"status"}, {"osd", "tree"}}, std::chrono::seconds(20));
+    const Json status = document_with(batch.documents, "health");
+    const auto summary = status.is_object() ? summarise_ceph_status(status.dump()) : std::nullopt;
     if (!summary)
         return {{"formed", true},
                 {"reachable", false},
-                {"summary", "cluster does not answer: " + sdk::programs::failure_text(result)}};
+                {"summary", "cluster does not answer: " + sdk::programs::failure_text(batch.result)}};
     Json out = *summary;
     out["formed"] = true;
     Json mine = Json::array();
     std::size_t up = 0, in = 0;
-    if (const Json tree = ops.try_query({"osd", "tree"}); tree.is_object()) {
+    if (const Json tree = document_with(batch.documents, "nodes"); tree.is_object()) {
         const auto ids = osds_of_host(tree, marker->member);
         for (const auto& node : tree.value("nodes", Json::array())) {
             if (node.value("type", "") != "osd") continue;

@@ -34,7 +34,8 @@ StatusProbe probe_status(const CephObservations& observed, const CommandRunner& 
 
 }  // namespace
 
-CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run, const std::string& path_env) {
+CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run, const std::string& path_env,
+                              bool probe_health) {
     CephObservations observed;
     observed.config = config;
     const auto dirs = program_search_dirs(path_env);
@@ -48,7 +49,10 @@ CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run
         observed.programs.push_back(std::move(probe));
     }
     observed.files = read_cluster_files(config);
-    observed.status = probe_status(observed, run);
+    if (probe_health)
+        observed.status = probe_status(observed, run);
+    else
+        observed.status.skipped_because = "the cluster's health is the status hook's to report";
     return observed;
 }
 

@@ -1,6 +1,8 @@
 // plugins/ceph/ceph_ops.cpp - running Ceph's tools and daemons on one member.
 #include "ceph_ops.hpp"
 
+#include "ceph_status.hpp"
+
 #include <microcloud/sdk/programs.hpp>
 
 #include <sys/stat.h>
@@ -61,6 +63,18 @@ sdk::Json CephOps::try_query(const Argv& args) const {
     if (!result.ok()) return nullptr;
     sdk::Json parsed = sdk::Json::parse(result.out, nullptr, false);
     return parsed.is_discarded() ? sdk::Json() : parsed;
+}
+
+CephOps::Batch CephOps::query_batch(const std::vector<Argv>& commands, std::chrono::seconds timeout) const {
+    std::string input;
+    for (const Argv& words : commands) {
+        std::string line;
+        for (const std::string& word : words) line += (line.empty() ? "" : " ") + word;
+        input += line + "\n";
+    }
+    Batch batch{run(ceph_cli(config_, {"--format", "json"}), input, timeout), {}};
+    batch.documents = json_documents(batch.result.out);
+    return batch;
 }
 
 void CephOps::wait_for(const std::function<bool()>& ready, std::chrono::seconds timeout, const std::string& what,

@@ -30,6 +30,15 @@ public:
     sdk::Json query(const Argv& args, const std::string& what) const;
     /// query(), or nullopt-like null when the command failed (for polling).
     sdk::Json try_query(const Argv& args) const;
+    /// What one `ceph` process printed for several commands.
+    struct Batch {
+        sdk::CommandResult result;
+        std::vector<sdk::Json> documents;  ///< the JSON documents printed, in order
+    };
+    /// Runs every command of `commands` (its words, none with blanks) in one `ceph` process, which
+    /// reads them from stdin, with JSON output: one Python start instead of one per command. A
+    /// command that fails prints no document (json_documents, document_with: ceph_status.hpp).
+    Batch query_batch(const std::vector<Argv>& commands, std::chrono::seconds timeout) const;
 
     /// Polls `ready` every `step` until it is true; throws Error("ceph_timeout") naming `what`.
     void wait_for(const std::function<bool()>& ready, std::chrono::seconds timeout, const std::string& what,

@@ -56,4 +56,23 @@ std::optional<Json> summarise_ceph_status(std::string_view output) {
                 {"mgr_available", at_path(status, {"mgrmap", "available"})}};
 }
 
+std::vector<sdk::Json> json_documents(std::string_view output) {
+    std::vector<sdk::Json> documents;
+    while (!output.empty()) {
+        const std::size_t end = output.find('\n');
+        const std::string_view line = output.substr(0, end);
+        output = end == std::string_view::npos ? std::string_view() : output.substr(end + 1);
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        sdk::Json parsed = sdk::Json::parse(line.begin(), line.end(), nullptr, false);
+        if (!parsed.is_discarded()) documents.push_back(std::move(parsed));
+    }
+    return documents;
+}
+
+sdk::Json document_with(const std::vector<sdk::Json>& documents, const std::string& key) {
+    for (const sdk::Json& document : documents)
+        if (document.is_object() && document.contains(key)) return document;
+    return nullptr;
+}
+
 }  // namespace microcloud::plugins::ceph

@@ -24,4 +24,12 @@ std::vector<std::string> ceph_status_argv(const std::string& ceph, const std::st
 // nullopt when the text is not a status document.
 std::optional<sdk::Json> summarise_ceph_status(std::string_view output);
 
+// The JSON documents in what one `ceph --format json` that read several commands from stdin
+// printed: one line each, blank lines between; lines that are not JSON are left out.
+std::vector<sdk::Json> json_documents(std::string_view output);
+
+// The first object among `documents` that has `key` (e.g. "health" for `status`, "nodes" for
+// `osd tree`), or null.
+sdk::Json document_with(const std::vector<sdk::Json>& documents, const std::string& key);
+
 }  // namespace microcloud::plugins::ceph

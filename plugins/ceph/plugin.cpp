@@ -22,7 +22,9 @@ public:
             return ctx.run(argv, options);
         };
         const char* path = std::getenv("PATH");
-        sdk::Json report = ceph_report(observe_ceph(config_, run, path ? path : ""));
+        // Asked for `microcloud status`: the status hook queries the cluster, not discovery too.
+        const bool for_status = ctx.input().value("purpose", "") == "status";
+        sdk::Json report = ceph_report(observe_ceph(config_, run, path ? path : "", !for_status));
         const auto blkid = [&ctx](const std::vector<std::string>& argv) -> std::optional<std::string> {
             sdk::CommandOptions options;
             options.timeout = std::chrono::seconds(5);

@@ -1,5 +1,6 @@
 // tests/fuzz/ceph_json_fuzz.cpp - fuzzes what the Ceph plugin reads from the ceph tools: the JSON of
-// `ceph -s --format json` (summarise_ceph_status) and the `--version` line (parse_ceph_version).
+// `ceph -s --format json` (summarise_ceph_status), the documents of one `ceph` that read several
+// commands (json_documents) and the `--version` line (parse_ceph_version).
 #include "ceph_status.hpp"
 #include "ceph_version.hpp"
 #include "plugin_attempt.hpp"
@@ -14,6 +15,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text = microcloud::fuzz::as_text(data, size);
     attempt_plugin([&] {
         if (const auto summary = ceph::summarise_ceph_status(text)) (void)summary->dump();
+    });
+    attempt_plugin([&] {
+        const auto documents = ceph::json_documents(text);
+        if (const auto status = ceph::document_with(documents, "health"); status.is_object())
+            (void)ceph::summarise_ceph_status(status.dump());
     });
     attempt_plugin([&] { (void)ceph::parse_ceph_version(text); });
     return 0;

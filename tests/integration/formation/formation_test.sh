@@ -117,6 +117,16 @@ st=$(mc 2 status --format json) || fail "status on m2"
 jq -e '(.members | length == 4) and all(.members[]; .status == "ONLINE" and (.plugins | length) >= 4)' >/dev/null <<<"$st" ||
   fail "status does not show 4 ONLINE members with their plugins: $st"
 pass "status on m2 shows every member and every plugin"
+# Status asks the plugins with a status hook for a discovery without the probes that hook makes
+# (Ceph's health query); --refresh asks every member's plugins for their full discovery.
+jq -e 'all(.members[]; .plugins.ceph.discovery.health.reason | test("status hook"))' >/dev/null <<<"$st" ||
+  fail "status did not leave Ceph's health query to its status hook: $(jq -c '[.members[].plugins.ceph.discovery.health]' <<<"$st")"
+st=$(mc 2 status --refresh --format json) || fail "status --refresh on m2"
+jq -e '(.members | length == 4) and all(.members[]; .plugins.ceph.discovery.health.reason | test("no cluster configuration"))' \
+  >/dev/null <<<"$st" || fail "status --refresh did not discover afresh: $(jq -c '[.members[].plugins.ceph.discovery.health]' <<<"$st")"
+out=$(mc 2 status --refrsh 2>&1) && fail "status accepted --refrsh"
+expect_contains "$out" 'Unexpected argument "--refrsh" for status (accepted: --refresh, --format FORMAT)' "status names a wrong flag"
+pass "status leaves Ceph's health query to its status hook; --refresh discovers afresh on every member"
 mc 1 remove m4 >/dev/null || fail "remove m4"
 for _ in $(seq 50); do mc 4 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
 not_clustered 4

@@ -123,7 +123,9 @@ typedef struct mc_plugin_descriptor {
     void (*destroy)(void* instance);
 
     /** Required: what the component looks like on this member; never fails for "absent".
-     *  Since ABI 1.0. */
+     *  Input "purpose" "status" (sent from MicroCloud 0.2 on, only to a plugin with a status
+     *  hook) says the report is for `microcloud status`, asked beside that hook: the plugin may
+     *  leave out of it the cluster probes its status hook makes anyway. Since ABI 1.0. */
     mc_hook_fn discover;
     /** Required: problems with a cluster plan, as a JSON array of
      *  {"field","message","severity"}; changes nothing. Since ABI 1.0. */

@@ -78,3 +78,17 @@ TEST(CephStatus, RejectsOtherOutput) {
     EXPECT_TRUE((*sparse)["status"].is_null());
     EXPECT_TRUE((*sparse)["osds"]["total"].is_null());
 }
+
+TEST(CephStatus, DocumentsOfOneCephThatReadSeveralCommands) {
+    // As `printf 'status\nosd tree\n' | ceph --format json` prints them: one line each, blank lines
+    // between; a command that failed prints nothing here (its error goes to stderr).
+    const std::string output = std::string(Json::parse(kPacificWarn).dump()) + "\n\n" +
+                               R"({"nodes":[{"id":-1,"name":"default","type":"root"}],"stray":[]})" + "\n\n\n";
+    const auto documents = ceph::json_documents(output);
+    ASSERT_EQ(documents.size(), 2u);
+    EXPECT_EQ(ceph::document_with(documents, "health").at("fsid"), "11111111-2222-3333-4444-555555555555");
+    EXPECT_EQ(ceph::document_with(documents, "nodes").at("nodes").size(), 1u);
+    EXPECT_TRUE(ceph::document_with(documents, "mons").is_null());
+    EXPECT_TRUE(ceph::json_documents("Error initializing cluster client: timed out\n").empty());
+    EXPECT_TRUE(ceph::json_documents("").empty());
+}
