@@ -88,12 +88,19 @@ void check_sqlite(int rc, sqlite3* db, const char* what) {
 
 int main(int argc, char** argv) {
     std::size_t writes = 300, reads = 2000;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i += 2) {
         const std::string flag = argv[i];
-        const auto value = static_cast<std::size_t>(std::strtoul(argv[i + 1], nullptr, 10));
+        const char* text = i + 1 < argc ? argv[i + 1] : "";
+        char* end = nullptr;
+        const auto value = static_cast<std::size_t>(std::strtoul(text, &end, 10));
+        if ((flag != "--writes" && flag != "--reads") || *text == '\0' || *end != '\0') {
+            std::fprintf(stderr, "bench_cluster_store: \"%s %s\" is not accepted (accepted: --writes N (10-5000), "
+                                 "--reads N (10-50000))\n", flag.c_str(), text);
+            return 2;
+        }
         if (flag == "--writes")
             writes = std::clamp<std::size_t>(value, 10, 5000);
-        else if (flag == "--reads")
+        else
             reads = std::clamp<std::size_t>(value, 10, 50000);
     }
     char pattern[] = "/tmp/mc-bench-XXXXXX";

@@ -5,7 +5,8 @@
 # summary line: target, seconds, executions, corpus size, crashes (0 or the crash files).
 # Usage: bench/fuzz.sh TARGET SECONDS    fuzz TARGET for SECONDS
 #        bench/fuzz.sh list              print the target names
-# Environment: FUZZ_BUILD_DIR (default: build-fuzz in the repository), FUZZ_JOBS (build jobs, default 1).
+# Environment: FUZZ_BUILD_DIR (default: build-fuzz in the repository), FUZZ_JOBS (build jobs, default 1),
+# MICROCLOUD_BENCH_CHECK=1 (check the arguments, say "fuzz: ready" and stop before building).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +45,10 @@ fi
 target=$1 seconds=$2
 targets | grep -x "$target" >/dev/null || { echo "fuzz.sh: no target '$target' (bench/fuzz.sh list)" >&2; exit 2; }
 [[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "fuzz.sh: SECONDS must be a positive number" >&2; exit 2; }
+if [ "${MICROCLOUD_BENCH_CHECK:-0}" = 1 ]; then
+  echo "fuzz: ready ($target for $seconds s in $build)"
+  exit 0
+fi
 
 configure
 nice -n 10 cmake --build "$build" -j"$jobs" --target "fuzz_$target" >"$build/fuzz_$target.build.log" 2>&1 ||

@@ -3,6 +3,8 @@
 # removed at exit.
 #   lab_bench_setup NAME DEFAULT-SIZES "$@"
 # defines: repo, build, sizes (array), tmp, lab ARGS (scripts/lab on this benchmark's lab), now_ms.
+# With MICROCLOUD_BENCH_CHECK=1 it checks the arguments and the build, says "NAME: ready" and
+# exits 0 before making anything (tests/integration/bench checks that every documented command starts).
 
 lab_bench_setup() {
     local name=$1 default_sizes=$2
@@ -11,7 +13,18 @@ lab_bench_setup() {
     build=$(cd "${1:-$repo/build}" && pwd)
     shift || true
     read -r -a sizes <<<"${*:-$default_sizes}"
+    local size bin
+    for size in "${sizes[@]}"; do
+        [[ $size =~ ^[1-9][0-9]*$ ]] || { echo "$name: \"$size\" is not a count (a positive whole number)" >&2; exit 2; }
+    done
     [ "$(id -u)" = 0 ] || { echo "$name: needs root (network namespaces)" >&2; exit 1; }
+    for bin in microcloudd microcloud microcloud-plugin-worker; do
+        [ -x "$build/bin/$bin" ] || { echo "$name: $build/bin/$bin is missing: build $build first" >&2; exit 1; }
+    done
+    if [ "${MICROCLOUD_BENCH_CHECK:-0}" = 1 ]; then
+        echo "$name: ready (build $build, sizes ${sizes[*]})"
+        exit 0
+    fi
     export MICROCLOUD_LAB_ROOT=${MICROCLOUD_LAB_ROOT:-/tmp/microcloud-bench}
     LAB_BENCH_NAME=${name//_/}$$
     tmp=$(mktemp -d "/tmp/$name.XXXXXX")
