@@ -4,7 +4,8 @@
 # with LXD + Ceph (the second disk of every member an OSD, CephFS), and with LXD + Ceph where the
 # members join one at a time (microcloudd's join-concurrency 1) instead of side by side. Prints the
 # three times, their ratios, Ceph's part (its bootstrap on m1 until LXD's wave starts) and the
-# resident memory of each member's Ceph daemons after the formation.
+# resident memory of each member's Ceph daemons after the formation; then the phases of the largest
+# formation with Ceph.
 # Usage: bench/ceph_formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, size 3)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
@@ -33,6 +34,7 @@ form() {
   start=$(now_ms)
   preseed_all "$file" "$n" >/dev/null
   total=$(($(now_ms) - start))
+  keep_phases "$n members, $mode"
   [ "$mode" = lxd ] || ceph=$(step_span "^Bootstrapping ceph" "^Bootstrapping lxd")
   if [ "$mode" = ceph ]; then
     for i in $(seq 1 "$n"); do
@@ -60,3 +62,5 @@ done
 echo
 echo "Resident memory of the Ceph daemons after the formation (largest size), MiB:"
 awk '{ rss[$1] = rss[$1] sprintf(" %s=%s", $2, $3); sum[$1] += $3 } END { for (m in rss) printf "  %s:%s (total %d)\n", m, rss[m], sum[m] }' "$tmp/rss" | sort
+echo
+phase_table "${sizes[-1]} members, ceph"

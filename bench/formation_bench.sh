@@ -2,7 +2,7 @@
 # bench/formation_bench.sh - host-only formation by preseed in a lab: time from the first
 # `microcloud preseed` to every member ONLINE, for 10 and 50 members, with the joiners all at once
 # (this project) and one at a time (upstream's order), measured in the same run; prints the times,
-# the ratios and how the time grows from 10 to 50.
+# the ratios, how the time grows from 10 to 50 and the phases of the largest parallel formation.
 # Usage: bench/formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 10 50)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
@@ -17,7 +17,7 @@ form() {
     echo "lookup_timeout: 10m"; echo "session_passphrase: a b c d"; echo "session_timeout: 30m"; echo "systems:"
     for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"
   start=$(now_ms)
-  lab exec m1 -- microcloud preseed <"$file" >"$tmp/m1.out" 2>&1 &
+  lab exec m1 -- microcloud preseed --format json <"$file" >"$tmp/m1.json" 2>"$tmp/m1.out" &
   pids+=($!)
   for i in $(seq 2 "$n"); do
     if [ "$mode" = parallel ]; then
@@ -31,6 +31,7 @@ form() {
   until lab exec m1 -- microcloud cluster list --format json |
     jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
   echo $(($(now_ms) - start))
+  keep_phases "$n members, joins $mode"
 }
 
 declare -A took
@@ -53,3 +54,5 @@ if [ "${#sizes[@]}" -ge 2 ]; then
     printf "from %d to %d members (%.1fx the members): parallel took %.2fx as long, one-by-one %.2fx\n",
       a, b, b / a, pb / pa, sb / sa }'
 fi
+echo
+phase_table "${sizes[-1]} members, joins parallel"

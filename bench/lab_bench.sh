@@ -55,3 +55,18 @@ step_span() {
     jq --arg a "$1" --arg b "$2" '[.steps[] | select(.step | test($a) or test($b)) | .ms] |
         if length == 2 then .[1] - .[0] else error("steps \($a) and \($b) not both found") end' "$tmp/m1.json"
 }
+
+# keep_phases NAME: keeps $tmp/m1.json (the last preseed_all's answer on m1) as NAME's phases.
+keep_phases() { cp "$tmp/m1.json" "$tmp/phases-$1.json"; }
+
+# phase_table NAME: the per-phase breakdown of the formation kept as NAME: every step m1 reported
+# (membership, roles, discovery, validation, each plugin's bootstrap, joins and configure), when it
+# began and how long until the next one began (steps of plugins in one wave overlap).
+phase_table() {
+    echo "Phases of the formation \"$1\" (m1's steps):"
+    jq -r '.steps as $s | range(0; $s | length) |
+        [$s[.].ms, (if . + 1 < ($s | length) then $s[. + 1].ms - $s[.].ms else 0 end), $s[.].step] | @tsv' \
+        "$tmp/phases-$1.json" |
+        awk -F'\t' 'BEGIN { printf "  %8s %8s  %s\n", "at ms", "took ms", "step" }
+                    { printf "  %8d %8d  %s\n", $1, $2, substr($3, 1, 100) }'
+}

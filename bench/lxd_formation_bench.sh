@@ -3,7 +3,8 @@
 # preseed on every member of a lab, timed from the first `microcloud preseed` until it returns,
 # once with LXD running in every member (LXD bootstrapped, the others joined, pool and profile
 # made) and once without (LXD takes no part), measured in the same run. Prints both, their ratio,
-# the LXD part alone (bootstrap on m1 to "configured") and its cost per joining member.
+# the LXD part alone (bootstrap on m1 to "configured"), its cost per joining member and the phases
+# of the largest formation with LXD.
 # Usage: bench/lxd_formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 3 5)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
@@ -27,6 +28,7 @@ form() {
       { echo "LXD does not list $n online members" >&2; exit 1; }
     lxd=$(step_span "^Bootstrapping lxd" "^Plugin lxd configured")
   fi
+  keep_phases "$n members, $mode"
   echo "$total $lxd"
 }
 
@@ -43,3 +45,5 @@ for n in "${sizes[@]}"; do
     "$(awk -v h="${total[$n.host]}" -v l="${total[$n.lxd]}" 'BEGIN { printf "%.2fx", l / h }')" "${lxd[$n.lxd]}" \
     "$(awk -v p="${lxd[$n.lxd]}" -v n="$n" 'BEGIN { printf "%.0f", p / (n > 1 ? n - 1 : 1) }')"
 done
+echo
+phase_table "${sizes[-1]} members, lxd"

@@ -4,7 +4,7 @@
 # section) and with LXD + OVN (an ovn section, uplink and underlay per member). Prints both times,
 # their ratio, OVN's part (its bootstrap on m1 until LXD's wave starts) and, with OVN, the time
 # from the first `microcloud preseed` to the first ping between containers on m1 and mN (image
-# import, two launches and DHCP included).
+# import, two launches and DHCP included); then the phases of the largest formation with OVN.
 # Usage: bench/ovn_formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, size 3)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
@@ -38,6 +38,7 @@ form() {
   start=$(now_ms)
   preseed_all "$file" "$n" >/dev/null
   total=$(($(now_ms) - start))
+  keep_phases "$n members, $mode"
   if [ "$mode" = ovn ]; then
     ovn=$(step_span "^Bootstrapping ovn" "^Bootstrapping lxd")
     lab exec m1 -- lxc image import "$(busybox_image "$tmp")" --alias busybox >/dev/null
@@ -68,3 +69,5 @@ for n in "${sizes[@]}"; do
     "$(awk -v a="${total[$n.lxd]}" -v b="${total[$n.ovn]}" 'BEGIN { printf "%.2fx", b / a }')" "${ovn[$n.ovn]}" \
     "${ping[$n.ovn]}"
 done
+echo
+phase_table "${sizes[-1]} members, ovn"
