@@ -296,6 +296,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             std::size_t voters = 0;
             for (const auto& member : context.membership.list()) voters += member.value("role", "") == "voter" ? 1 : 0;
             if (voters >= voters_wanted) break;
+            context.membership.wake_upkeep();  // when this member leads, the roles change now
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
         say("Roles settled: " + std::to_string(voters_wanted) + " voter(s)");

@@ -83,6 +83,9 @@ public:
     // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
     // did not answer). `refresh` asks every member for a fresh discovery (Member::local_status).
     nlohmann::json cluster_status(bool refresh = false);
+    // Has this member's upkeep run now instead of after its interval: on the dqlite leader it
+    // gives new members their roles. Nothing happens outside a cluster.
+    void wake_upkeep();
     // What POST /1.0/plugins/hook runs for a trusted peer: a hook of a local plugin, answering
     // the HookResult JSON. Set before resume().
     void set_hook_runner(

@@ -140,6 +140,11 @@ std::string Membership::check_standing() {
     return refused ? "orphaned" : "unknown";
 }
 
+void Membership::wake_upkeep() {
+    const std::lock_guard lock(mutex_);
+    if (runtime_) runtime_->wake_upkeep();
+}
+
 nlohmann::json Membership::cluster_status(bool refresh) {
     const nlohmann::json members = list();
     transport::PeerClientOptions options = client_options();
@@ -257,7 +262,7 @@ nlohmann::json Membership::remove_locked(Runtime& rt, const std::string& name) {
                         "\": " + error.what(),
                     {{"member", rt.self.name}, {"removing", name}, {"step", step}, {"cause_code", error.code()}});
     }
-    rt.wake.notify_all();
+    rt.wake_upkeep();
     spdlog::info("member {} removed {} from the cluster", rt.self.name, name);
     return {{"removed", name}};
 }

@@ -167,7 +167,7 @@ transport::PeerResponse Membership::admit(Runtime& rt, const transport::PeerRequ
                            {"address", member.address},
                            {"certificate", member.certificate},
                            {"role", store::member_role_name(member.role)}});
-    rt.wake.notify_all();  // the leader's upkeep gives the newcomer a role
+    rt.wake_upkeep();  // the leader's upkeep gives the newcomer a role now
     spdlog::info("admitted member {} ({}) into the cluster", name, address);
     return ok({{"cluster_certificate", cluster_identity_->certificate_pem},
                {"cluster_key", cluster_identity_->key_pem},

@@ -16,7 +16,17 @@ struct Membership::Runtime {
     cluster::Dialer dial{};  // own address: the node's local socket; others: a TLS tunnel
     std::mutex wake_mutex{};
     std::condition_variable_any wake{};
+    bool wake_requested = false;  // under wake_mutex: the upkeep runs again at once
     std::jthread upkeep{};
+
+    // Has the upkeep run again now rather than after its interval (a member was admitted or removed).
+    void wake_upkeep() {
+        {
+            const std::lock_guard lock(wake_mutex);
+            wake_requested = true;
+        }
+        wake.notify_all();
+    }
 };
 
 // dqlite's data directory under the member's cluster directory.

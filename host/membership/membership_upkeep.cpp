@@ -26,7 +26,8 @@ void Membership::upkeep_loop(Runtime& rt, std::stop_token stop) {
             spdlog::warn("upkeep of {} failed: {}", rt.self.name, error.what());
         }
         std::unique_lock lock(rt.wake_mutex);
-        rt.wake.wait_for(lock, stop, options_.upkeep_interval, [] { return false; });
+        rt.wake.wait_for(lock, stop, options_.upkeep_interval, [&rt] { return rt.wake_requested; });
+        rt.wake_requested = false;
     }
 }
 
