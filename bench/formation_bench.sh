@@ -2,11 +2,29 @@
 # bench/formation_bench.sh - host-only formation by preseed in a lab: time from the first
 # `microcloud preseed` to every member ONLINE, for 10 and 50 members, with the joiners all at once
 # (this project) and one at a time (upstream's order), measured in the same run; prints the times,
-# the ratios, how the time grows from 10 to 50 and the phases of the largest parallel formation.
+# the ratios, how the time grows from 10 to 50, the phases of the largest parallel formation and
+# the idle RSS and threads of a voter's and a spare's microcloudd at each size.
 # Usage: bench/formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 10 50)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
 lab_bench_setup formation_bench "10 50" "$@"
+
+# idle_memory N: after 5 s without work, the RSS and threads of the microcloudd of one voter and
+# one spare (when there is one) of the N-member lab, into $tmp/idle-N.
+idle_memory() {
+  local n=$1 list status role name i pid
+  sleep 5
+  list=$(lab exec m1 -- microcloud cluster list --format json)
+  status=$(lab status --format json)
+  for role in voter spare; do
+    name=$(jq -r --arg r "$role" '[.[] | select(.role == $r) | .name] | last // empty' <<<"$list")
+    [ -n "$name" ] || continue
+    i=${name#m}
+    pid=$(jq -r ".members[$((i - 1))].microcloudd_pid" <<<"$status")
+    awk -v n="$n" -v r="$role" -v m="$name" '/^VmRSS:/ { rss = $2 } /^Threads:/ { t = $2 }
+      END { printf "%-8s %-8s %-8s %10.1f %8d\n", n, r, m, rss / 1024, t }' "/proc/$pid/status"
+  done >"$tmp/idle-$n"
+}
 
 # form N MODE: prints the milliseconds from the first preseed to all N members ONLINE.
 form() {
@@ -32,6 +50,8 @@ form() {
     jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
   echo $(($(now_ms) - start))
   keep_phases "$n members, joins $mode"
+  [ "$mode" = parallel ] && idle_memory "$n"
+  return 0
 }
 
 declare -A took
@@ -56,3 +76,7 @@ if [ "${#sizes[@]}" -ge 2 ]; then
 fi
 echo
 phase_table "${sizes[-1]} members, joins parallel"
+echo
+echo "Idle microcloudd after the formation (joins parallel; fan left out, no component daemons):"
+printf '%-8s %-8s %-8s %10s %8s\n' members role member "RSS MiB" threads
+for n in "${sizes[@]}"; do cat "$tmp/idle-$n"; done
