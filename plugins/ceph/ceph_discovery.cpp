@@ -39,9 +39,14 @@ CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run
     CephObservations observed;
     observed.config = config;
     const auto dirs = program_search_dirs(path_env);
+    // Debian's Ceph packages require one another at the very same version, so the first program
+    // that answers `--version` speaks for all: the others are only looked for (each answer costs
+    // a process start, and discovery runs on every member at once).
+    bool answered = false;
     for (const auto& spec : kCephPrograms) {
-        if (spec.ask_version) {
+        if (spec.ask_version && !answered) {
             observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
+            answered = observed.programs.back().run && observed.programs.back().run->ok();
             continue;
         }
         ProgramProbe probe{spec.name, spec.package, {}, std::nullopt, {}};

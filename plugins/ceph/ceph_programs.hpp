@@ -10,7 +10,8 @@ struct ProgramSpec {
     bool required = true;      // Ceph cannot take part without it (else: only CephFS needs it)
 };
 
-// In the order they are probed and reported; the first that reports a version gives Ceph's.
+// In the order they are probed and reported; the first that reports a version gives Ceph's, and
+// the programs after it are only looked for (ceph_discovery.cpp).
 inline constexpr ProgramSpec kCephPrograms[] = {
     {"ceph-mon", "ceph-mon"},
     {"ceph", "ceph-common", false},

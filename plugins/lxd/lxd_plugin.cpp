@@ -291,6 +291,9 @@ Json LxdPlugin::roll_back_without_lxd(const sdk::Context& ctx, const std::string
     applied_ = AppliedChanges{};  // configure's changes live in the cluster's database, set aside below
     if (!prior_.began_clustering()) return Json{{"left", false}, {"detail", "LXD does not run; this run did not cluster it"}};
     const std::string path = socket_or_empty();
+    if (path.empty())
+        throw sdk::Error("teardown_incomplete", "LXD on " + member + " does not run and its directory is unknown "
+                                                "(no socket configured or found): its cluster state stays as the join left it");
     const std::string aside = set_cluster_state_aside(std::filesystem::path(path).parent_path().string());
     ctx.warn("lxd: LXD on " + member + " does not run: the cluster state this run's join gave it is set aside in " +
              aside + ", so that it starts standalone");
