@@ -27,20 +27,23 @@ gw=$(jq -r .uplink.gateway <<<"$status")
 formed=$(preseed_all "$tmp/preseed.yaml" 3)
 echo "formed OVN, LXD and Ceph on 3 members in $formed ms" >&2
 
-# times NAME COMMAND...: runs COMMAND on m1 ROUNDS times (output discarded); "P50_MS MAX_MS".
+# times NAME COMMAND...: runs COMMAND on m1 ROUNDS times (output discarded) and sets p50 and max
+# (ms); a failing COMMAND stops the benchmark.
 times() {
   local name=$1 i start
   shift
+  : >"$tmp/times"
   for i in $(seq 1 "$rounds"); do
     start=$(now_ms)
     lab exec m1 -- "$@" >/dev/null 2>"$tmp/err" || { echo "$name failed: $(cat "$tmp/err")" >&2; exit 1; }
-    echo $(($(now_ms) - start))
-  done | sort -n | awk '{ v[NR] = $1 } END { printf "%d %d\n", v[int((NR + 1) / 2)], v[NR] }'
+    echo $(($(now_ms) - start)) >>"$tmp/times"
+  done
+  read -r p50 max < <(sort -n "$tmp/times" | awk '{ v[NR] = $1 } END { printf "%d %d\n", v[int((NR + 1) / 2)], v[NR] }')
 }
-read -r lxc_p50 lxc_max < <(times "lxc cluster list" lxc cluster list)
-read -r list_p50 list_max < <(times "microcloud cluster list" microcloud cluster list)
-read -r st_p50 st_max < <(times "microcloud status" microcloud status)
-read -r ref_p50 ref_max < <(times "microcloud status --refresh" microcloud status --refresh)
+times "lxc cluster list" lxc cluster list; lxc_p50=$p50 lxc_max=$max
+times "microcloud cluster list" microcloud cluster list; list_p50=$p50 list_max=$max
+times "microcloud status" microcloud status; st_p50=$p50 st_max=$max
+times "microcloud status --refresh" microcloud status --refresh; ref_p50=$p50 ref_max=$max
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }
 printf '%-30s %8s %8s %16s\n' "command (on m1, $rounds rounds)" "p50 ms" "max ms" "p50 / lxc's p50"
 printf '%-30s %8s %8s %16s\n' "lxc cluster list" "$lxc_p50" "$lxc_max" "1.00x"

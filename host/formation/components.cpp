@@ -18,6 +18,7 @@ namespace {
 struct Joined {
     std::string plugin;
     std::string member;
+    bool clustered_before = false;  // the join's answer said the member was in before this run
 };
 
 // A hook's failure, carrying where it happened.
@@ -292,9 +293,10 @@ private:
         throw Error("internal_error", "unknown plugin " + name);
     }
 
-    void record(const std::string& plugin, const std::string& member) {
+    // `result`: the join's answer; "clustered_before": true keeps the member out of run_members.
+    void record(const std::string& plugin, const std::string& member, const nlohmann::json& result) {
         const std::lock_guard lock(mutex_);
-        joined_.push_back({plugin, member});
+        joined_.push_back({plugin, member, result.is_object() && result.value("clustered_before", false)});
         report_["plugins"][plugin]["joined"].push_back(member);
     }
 
@@ -313,7 +315,7 @@ private:
             bootstrap["bootstrap"] = true;
             if (run_.join_starts) run_.join_starts(name, leader());
             const nlohmann::json result = call(leader(), name, "bootstrap", "join", bootstrap);
-            record(name, leader());
+            record(name, leader(), result);
             const std::lock_guard lock(mutex_);
             published_[name] = result;
         }
@@ -342,7 +344,7 @@ private:
                 say("Joining " + member + " to " + name);
                 if (run_.join_starts) run_.join_starts(name, member);
                 const nlohmann::json result = call(member, name, "join", "join", join);
-                record(name, member);
+                record(name, member, result);
                 // Growing a cluster: the first join's answer is what the plugins after it read.
                 const std::lock_guard lock(mutex_);
                 if (!published_.contains(name)) published_[name] = result;
@@ -378,12 +380,13 @@ private:
         throw HookFailure{leader(), name, "configure", error.value("code", ""), error.value("message", "")};
     }
 
-    // The members this run joined `plugin` on, in join order: a rollback on one of them may take
-    // the others that no longer answer out of the component cluster while it still has a quorum.
+    // The members this run joined `plugin` on, in join order, leaving out those whose join said
+    // they were in the component cluster before: a rollback on one of them may take the others
+    // that no longer answer out of the component cluster while it still has a quorum.
     nlohmann::json run_members_of(const std::string& plugin) const {
         nlohmann::json members = nlohmann::json::array();
         for (const Joined& j : joined_)
-            if (j.plugin == plugin) members.push_back(j.member);
+            if (j.plugin == plugin && !j.clustered_before) members.push_back(j.member);
         return members;
     }
 

@@ -25,6 +25,7 @@ public:
         // Asked for `microcloud status`: the status hook queries the cluster, not discovery too.
         const bool for_status = ctx.input().value("purpose", "") == "status";
         sdk::Json report = ceph_report(observe_ceph(config_, run, path ? path : "", !for_status));
+        if (for_status) report["running"] = nullptr;  // unknown here: the status hook says
         const auto blkid = [&ctx](const std::vector<std::string>& argv) -> std::optional<std::string> {
             sdk::CommandOptions options;
             options.timeout = std::chrono::seconds(5);

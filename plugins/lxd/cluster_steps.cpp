@@ -178,8 +178,10 @@ Json drop_silent_members(const LxdApi& api, const std::string& self, const Json&
             // Forwarded to `name` by this LXD: any answer means it still runs.
             environment(api, "?target=" + name);
             continue;
-        } catch (const Error&) {
-            // no answer: LXD there is down or cut off
+        } catch (const Error& e) {
+            // Only this LXD's word that it could not reach `name` counts (a server error); a
+            // failure of this LXD itself, or any other answer, removes nobody.
+            if (e.code() != "lxd_error" || e.details().value("error_code", 0) < 500) throw;
         }
         api.send("DELETE", "/1.0/cluster/members/" + name + "?force=1");
         dropped.push_back(name);

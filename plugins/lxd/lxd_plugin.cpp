@@ -20,6 +20,7 @@
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <thread>
 #include <utility>
 
 namespace microcloud::plugins::lxd {
@@ -177,6 +178,8 @@ Json LxdPlugin::join(sdk::Context& ctx) {
             join_cluster(api, member, ip, token, member_config_for(input, member, token, facts), prior_);
             result = Json{{"joined", member}};
         }
+        // Already in LXD's cluster before this run: its rollback must not take it out.
+        result["clustered_before"] = !prior_.began_clustering();
         return result;
     } catch (const std::exception&) {
         // The host tears down only completed joins: a failed one takes back its own changes.
@@ -277,18 +280,36 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
 
 bool LxdPlugin::lxd_answers(const sdk::Context& ctx) const {
     const std::string path = socket_or_empty();
-    if (path.empty() || !system_.exists(path)) return false;
-    try {
-        ctx.http(path, "GET", "/1.0", "", std::chrono::seconds(5));
-        return true;
-    } catch (const sdk::Error& e) {
-        if (e.code() == "socket_unreachable") return false;
-        throw;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (attempt > 0) std::this_thread::sleep_for(std::chrono::seconds(1));
+        if (path.empty() || !system_.exists(path)) continue;
+        try {
+            ctx.http(path, "GET", "/1.0", "", std::chrono::seconds(5));
+            return true;
+        } catch (const sdk::Error& e) {
+            if (e.code() != "socket_unreachable") throw;
+            const std::string why = e.what();
+            // Nothing listens: dead. Anything else (a timeout, a closed connection) may be an LXD
+            // that is busy or restarting, whose state must not be touched.
+            if (why.find("Connection refused") == std::string::npos && why.find("No such file") == std::string::npos)
+                throw sdk::Error("teardown_incomplete", "LXD does not answer on " + path + " (" + why +
+                                                            "); it may be busy or restarting, so what this run's "
+                                                            "join did is left as it is");
+        }
     }
+    return false;
 }
 
 Json LxdPlugin::roll_back_without_lxd(const sdk::Context& ctx, const std::string& member) {
     applied_ = AppliedChanges{};  // configure's changes live in the cluster's database, set aside below
+    // The OVN TLS files the join replaced need no LXD to be put back.
+    try {
+        restore_files(tls_files_);
+    } catch (const std::exception& e) {
+        ctx.warn(std::string("lxd: could not put back the OVN TLS files of this member: ") + e.what());
+    }
+    tls_files_ = ReplacedFiles{};
+    ovn_connection_before_.reset();  // a setting in the database set aside below
     if (!prior_.began_clustering()) return Json{{"left", false}, {"detail", "LXD does not run; this run did not cluster it"}};
     const std::string path = socket_or_empty();
     if (path.empty())
@@ -296,7 +317,7 @@ Json LxdPlugin::roll_back_without_lxd(const sdk::Context& ctx, const std::string
                                                 "(no socket configured or found): its cluster state stays as the join left it");
     const std::string aside = set_cluster_state_aside(std::filesystem::path(path).parent_path().string());
     ctx.warn("lxd: LXD on " + member + " does not run: the cluster state this run's join gave it is set aside in " +
-             aside + ", so that it starts standalone");
+             aside + " (its local settings with it, in database/local.db), so that it starts standalone");
     Json lost = Json::object();
     for (const auto& [key, value] : prior_.config.items())
         if (value.is_string() && !value.get<std::string>().empty()) lost[key] = value;
@@ -332,14 +353,17 @@ Json LxdPlugin::teardown(sdk::Context& ctx) {
     Json result = undo_changes(api, applied_);
     applied_ = AppliedChanges{};
     try {
-        // Run members whose LXD died would keep the cluster from its quorum once this one left.
+        // Only what this run's join did is taken back: an LXD clustered before stays so.
         if (prior_.began_clustering()) {
+            // Run members whose LXD died would keep the cluster from its quorum once this one left.
             const Json dropped = drop_silent_members(api, member_name(input), input.value("run_members", Json::array()));
             for (const Json& name : dropped)
                 ctx.warn("lxd: " + name.get<std::string>() + " no longer answers: removed from LXD's cluster (forced)");
             if (!dropped.empty()) result["dropped"] = dropped;
+            result.update(leave_cluster(api, member_name(input), prior_));
+        } else {
+            result["left"] = false;
         }
-        result.update(leave_cluster(api, member_name(input), prior_));
         prior_ = PriorAddresses{};
     } catch (const sdk::Error& e) {
         result["failed"].push_back(std::string("leave LXD's cluster: ") + e.what());

@@ -19,6 +19,9 @@ std::string set_cluster_state_aside(const std::string& lxd_dir) {
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
     const fs::path aside = fs::path(lxd_dir) / (std::string("microcloud-rollback-") + stamp);
     std::error_code ec;
+    if (!fs::is_directory(fs::path(lxd_dir) / "database", ec))
+        throw sdk::Error("teardown_incomplete", "there is no LXD database in " + lxd_dir +
+                                                    " to set aside: LXD's cluster state stays as the join left it");
     fs::create_directory(aside, ec);
     if (ec)
         throw sdk::Error("teardown_incomplete", "cannot make " + aside.string() + " to set LXD's cluster state aside: " +

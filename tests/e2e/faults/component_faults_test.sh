@@ -28,7 +28,7 @@
 # component the killed daemons are started again and the same preseed forms the cloud. Prints
 # the table: case | seconds | re-run ok | error seen.
 # Usage: component_faults_test.sh BUILD_DIR [CASE...]   Exit 0: passed; 77: skipped.
-# CTest runs it with the label e2e-long, only when MICROCLOUD_E2E_LONG=1 (it takes ~15 minutes).
+# CTest runs it with the label e2e-long, only when MICROCLOUD_E2E_LONG=1 (it takes ~10 minutes).
 source "$(dirname "$0")/../../lib/testlib.sh"
 source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: component_faults_test.sh BUILD_DIR [CASE...]}

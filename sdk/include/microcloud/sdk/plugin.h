@@ -130,7 +130,9 @@ typedef struct mc_plugin_descriptor {
     /** Required: problems with a cluster plan, as a JSON array of
      *  {"field","message","severity"}; changes nothing. Since ABI 1.0. */
     mc_hook_fn validate;
-    /** Required: bootstrap or join the component cluster; idempotent. Since ABI 1.0. */
+    /** Required: bootstrap or join the component cluster; idempotent. An answer with
+     *  "clustered_before": true says this member was in the component cluster before the run
+     *  (nothing joined): a rollback's "run_members" then leaves it out. Since ABI 1.0. */
     mc_hook_fn join;
     /** Required: leave the component cluster or undo a failed join; idempotent. The input's
      *  "mode" says which: "rollback" (a run failed: undo what this member's join and configure

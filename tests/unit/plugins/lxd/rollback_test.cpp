@@ -78,7 +78,7 @@ TEST(SetClusterStateAside, MovesTheDatabaseAndClusterCertificateAndKeepsTheServe
     EXPECT_TRUE(fs::exists(lxd.path / "server.crt"));
 }
 
-TEST(SetClusterStateAside, WhatIsMissingIsSkipped) {
+TEST(SetClusterStateAside, TheCertificatesAreMovedOnlyWhenThere) {
     const ScratchDir lxd;
     const fs::path aside = set_cluster_state_aside(lxd.path.string());
     EXPECT_TRUE(fs::exists(aside / "database"));
@@ -91,8 +91,23 @@ TEST(SetClusterStateAside, AnLxdDirectoryThatIsNotThereIsAnError) {
         FAIL() << "set aside in a directory that does not exist";
     } catch (const sdk::Error& e) {
         EXPECT_EQ(e.code(), "teardown_incomplete");
-        EXPECT_NE(std::string(e.what()).find("/nonexistent/lxd/microcloud-rollback-"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no LXD database in /nonexistent/lxd"), std::string::npos) << e.what();
     }
+    const ScratchDir empty;
+    fs::remove_all(empty.path / "database");
+    EXPECT_THROW(set_cluster_state_aside(empty.path.string()), sdk::Error);  // not LXD's directory
+    EXPECT_TRUE(fs::is_empty(empty.path));
+}
+
+TEST(DropSilentMembers, AFailureOfThisLxdRemovesNobody) {
+    test::FakeHost host;
+    host.answer_http(socket, "/1.0", 200, sync_with({{"environment", {{"server_clustered", true}}}}));
+    host.answer_http(socket, "/1.0/cluster/members", 200,
+                     sync_with(Json::array({"/1.0/cluster/members/m1", "/1.0/cluster/members/m2"})));
+    // No answer for ?target=m1: this member's own LXD stopped answering.
+    auto ctx = host.context();
+    EXPECT_THROW(drop_silent_members(LxdApi(ctx, socket), "m2", Json::array({"m1", "m2"})), sdk::Error);
+    for (const std::string& request : host.requests) EXPECT_EQ(request.find("DELETE"), std::string::npos) << request;
 }
 
 }  // namespace
