@@ -200,13 +200,21 @@ expect_ceph_taken_back() {
 # REGEX (member, plugin and step); adds a row to $TEST_TMP/fault-table (seconds from the fault to the
 # end of every member's run) and prints the run's output. fault_table RERUN prints the table
 # (case | seconds | re-run ok | error seen).
+# fault_happened NAME: right after a preseed_with_fault: the fault was acted out and a daemon
+# killed; prints the run's output and sets FAULT_OUT (that output) and FAULT_SECONDS (from the
+# fault to the end of every member's run).
+fault_happened() {
+  local name=$1
+  [ -e "$TEST_TMP/fault-done" ] || fail "$name: the fault never happened (no line matched): $(cat "$TEST_TMP/fault-out")"
+  FAULT_SECONDS=$(awk -v end="$(date +%s.%N)" -v t="$(stat -c %.3Y "$TEST_TMP/fault-done")" 'BEGIN { printf "%.1f", end - t }')
+  FAULT_OUT=$(cat "$TEST_TMP/fault-out")
+  echo "$FAULT_OUT"
+  grep -q 'killed' <<<"$FAULT_OUT" || fail "$name: the daemon was not killed: $FAULT_OUT"
+}
 fault_case() {
   local name=$1 regex=$2 out error seconds
-  [ -e "$TEST_TMP/fault-done" ] || fail "$name: the fault never happened (no line matched): $(cat "$TEST_TMP/fault-out")"
-  seconds=$(awk -v end="$(date +%s.%N)" -v t="$(stat -c %.3Y "$TEST_TMP/fault-done")" 'BEGIN { printf "%.1f", end - t }')
-  out=$(cat "$TEST_TMP/fault-out")
-  echo "$out"
-  grep -q 'killed' <<<"$out" || fail "$name: the daemon was not killed: $out"
+  fault_happened "$name"
+  out=$FAULT_OUT seconds=$FAULT_SECONDS
   [ "$(cat "$TEST_TMP/fault-rc")" != 0 ] || fail "$name: the run succeeded"
   error=$(grep -E "$regex" <<<"$out" | head -1) || fail "$name: no error matching '$regex' in: $out"
   pass "$name: the run failed after $seconds s: $error"
