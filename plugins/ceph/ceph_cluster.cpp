@@ -730,7 +730,7 @@ Json CephCluster::status(const sdk::Context& ctx) const {
     // The cluster's status and its OSD tree from one `ceph` process (each costs a Python start).
     const CephOps::Batch batch = ops.query_batch({{"status"}, {"osd", "tree"}}, std::chrono::seconds(20));
     const Json status = document_with(batch.documents, "health");
-    const auto summary = status.is_object() ? summarise_ceph_status(status.dump()) : std::nullopt;
+    const auto summary = summarise_status_document(status);
     if (!summary)
         return {{"formed", true},
                 {"reachable", false},

@@ -44,8 +44,12 @@ std::vector<std::string> ceph_status_argv(const std::string& ceph, const std::st
 }
 
 std::optional<Json> summarise_ceph_status(std::string_view output) {
-    Json status = Json::parse(output, nullptr, false);
-    if (status.is_discarded() || !status.is_object() || !status.contains("health")) return std::nullopt;
+    const Json status = Json::parse(output, nullptr, false);
+    return status.is_discarded() ? std::nullopt : summarise_status_document(status);
+}
+
+std::optional<Json> summarise_status_document(const Json& status) {
+    if (!status.is_object() || !status.contains("health")) return std::nullopt;
     return Json{{"reachable", true},
                 {"status", at_path(status, {"health", "status"})},
                 {"checks", health_checks(status)},

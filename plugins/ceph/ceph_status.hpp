@@ -23,6 +23,8 @@ std::vector<std::string> ceph_status_argv(const std::string& ceph, const std::st
 //  "mons":N, "osds":{"total","up","in"}, "mgr_available":bool}. Missing fields are null.
 // nullopt when the text is not a status document.
 std::optional<sdk::Json> summarise_ceph_status(std::string_view output);
+// The same summary of a status document already parsed (nullopt when it is not one).
+std::optional<sdk::Json> summarise_status_document(const sdk::Json& status);
 
 // The JSON documents in what one `ceph --format json` that read several commands from stdin
 // printed: one line each, blank lines between; lines that are not JSON are left out.

@@ -18,8 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     });
     attempt_plugin([&] {
         const auto documents = ceph::json_documents(text);
-        if (const auto status = ceph::document_with(documents, "health"); status.is_object())
-            (void)ceph::summarise_ceph_status(status.dump());
+        (void)ceph::summarise_status_document(ceph::document_with(documents, "health"));
     });
     attempt_plugin([&] { (void)ceph::parse_ceph_version(text); });
     return 0;

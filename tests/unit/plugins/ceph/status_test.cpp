@@ -89,6 +89,10 @@ TEST(CephStatus, DocumentsOfOneCephThatReadSeveralCommands) {
     EXPECT_EQ(ceph::document_with(documents, "health").at("fsid"), "11111111-2222-3333-4444-555555555555");
     EXPECT_EQ(ceph::document_with(documents, "nodes").at("nodes").size(), 1u);
     EXPECT_TRUE(ceph::document_with(documents, "mons").is_null());
+    // The parsed document summarises as its text does.
+    EXPECT_EQ(ceph::summarise_status_document(ceph::document_with(documents, "health")),
+              ceph::summarise_ceph_status(kPacificWarn));
+    EXPECT_FALSE(ceph::summarise_status_document(ceph::document_with(documents, "mons")));
     EXPECT_TRUE(ceph::json_documents("Error initializing cluster client: timed out\n").empty());
     EXPECT_TRUE(ceph::json_documents("").empty());
 }
