@@ -40,33 +40,6 @@ struct Filter {
     std::string source;  // storage.ceph[k] / storage.local[k]
 };
 
-// Upstream's Preseed.validate rules for the storage filters; returns the local filters with
-// find_min defaulted to 1.
-std::vector<DiskFilter> checked_filters(const Preseed& p) {
-    for (std::size_t i = 0; i < p.ceph_filters.size(); ++i) {
-        const DiskFilter& f = p.ceph_filters[i];
-        const std::string at = "storage.ceph[" + std::to_string(i) + "]";
-        if (f.find.empty()) rule("Received empty remote disk filter", at + ".find");
-        if (f.find_max > 0 && f.find_max < f.find_min)
-            rule("Invalid remote storage filter constraints find_max (" + std::to_string(f.find_max) +
-                     ") must be larger than find_min (" + std::to_string(f.find_min) + ")",
-                 at + ".find_max");
-        if (f.find_min < 1) rule("Remote storage filter cannot be defined with find_min less than 1", at + ".find_min");
-    }
-    std::vector<DiskFilter> local = p.local_filters;
-    for (std::size_t i = 0; i < local.size(); ++i) {
-        DiskFilter& f = local[i];
-        const std::string at = "storage.local[" + std::to_string(i) + "]";
-        if (f.find.empty()) rule("Received empty local disk filter", at + ".find");
-        if (f.find_max > 0 && f.find_max < f.find_min)
-            rule("Invalid local storage filter constraints find_max (" + std::to_string(f.find_max) +
-                     ") larger than find_min (" + std::to_string(f.find_min) + ")",
-                 at + ".find_max");
-        if (f.find_min == 0) f.find_min = 1;
-    }
-    return local;
-}
-
 // Upstream refuses filters of a kind when every listed system gives that kind explicitly.
 void check_filters_usable(const Preseed& p) {
     const bool ceph_needed =
@@ -263,6 +236,31 @@ void check_local_everywhere(const std::vector<Member>& members) {
 }
 
 }  // namespace
+
+std::vector<DiskFilter> checked_filters(const Preseed& p) {
+    for (std::size_t i = 0; i < p.ceph_filters.size(); ++i) {
+        const DiskFilter& f = p.ceph_filters[i];
+        const std::string at = "storage.ceph[" + std::to_string(i) + "]";
+        if (f.find.empty()) rule("Received empty remote disk filter", at + ".find");
+        if (f.find_max > 0 && f.find_max < f.find_min)
+            rule("Invalid remote storage filter constraints find_max (" + std::to_string(f.find_max) +
+                     ") must be larger than find_min (" + std::to_string(f.find_min) + ")",
+                 at + ".find_max");
+        if (f.find_min < 1) rule("Remote storage filter cannot be defined with find_min less than 1", at + ".find_min");
+    }
+    std::vector<DiskFilter> local = p.local_filters;
+    for (std::size_t i = 0; i < local.size(); ++i) {
+        DiskFilter& f = local[i];
+        const std::string at = "storage.local[" + std::to_string(i) + "]";
+        if (f.find.empty()) rule("Received empty local disk filter", at + ".find");
+        if (f.find_max > 0 && f.find_max < f.find_min)
+            rule("Invalid local storage filter constraints find_max (" + std::to_string(f.find_max) +
+                     ") larger than find_min (" + std::to_string(f.find_min) + ")",
+                 at + ".find_max");
+        if (f.find_min == 0) f.find_min = 1;
+    }
+    return local;
+}
 
 std::string disk_path(const nlohmann::json& disk) {
     const std::string id = text_of(disk, "id");

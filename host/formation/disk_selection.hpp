@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace microcloud::host::formation {
 
@@ -20,6 +21,11 @@ std::string disk_path(const nlohmann::json& disk);
 // Why no filter may choose `disk`, or "" when one may: it has partitions (upstream's one rule), is
 // a CD/DVD drive (upstream's interactive rule), is read-only, or is in use (its in_use_reason).
 std::string disk_unusable_reason(const nlohmann::json& disk);
+
+// Upstream's rules for the storage filters, in upstream's order and words: an empty find, a
+// find_max below find_min, a Ceph filter's find_min below 1. Returns the local filters with a
+// find_min of 0 taken as 1. Throws Error("invalid_preseed") naming the filter's field.
+std::vector<DiskFilter> checked_filters(const Preseed& preseed);
 
 // Chooses the disks of every member of `member_disks` (member name -> its facts' disks array; pass
 // every member being set up, with [] when it has no disks). Upstream's order:

@@ -9,6 +9,8 @@
 #include "transport/peer_client.hpp"
 #include "trust/passphrase.hpp"
 
+#include <thread>
+
 namespace microcloud::host::formation {
 
 nlohmann::json join_through_session(membership::Membership& membership, const JoinerOptions& options) {
@@ -20,8 +22,25 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     if (!options.initiator_address.empty()) {
         initiator.address =
             membership::normalise_member_address(options.initiator_address, transport::kDefaultPeerPort);
-        initiator.fingerprint =
-            transport::fetch_server_fingerprint(initiator.address, membership.credentials(), std::chrono::seconds(5));
+        // The initiator may start a moment after its joiners: asked again until the lookup timeout.
+        say("Looking for the initiator at " + initiator.address);
+        const auto deadline = std::chrono::steady_clock::now() + options.lookup_timeout;
+        for (;;) {
+            try {
+                initiator.fingerprint = transport::fetch_server_fingerprint(
+                    initiator.address, membership.credentials(), std::chrono::seconds(5));
+                break;
+            } catch (const Error& error) {
+                if (options.cancelled && options.cancelled())
+                    throw Error("cancelled", "The join was cancelled while looking for the initiator");
+                if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline)
+                    throw Error(error.code(),
+                                "No initiator answered at " + initiator.address + " within the lookup timeout: " +
+                                    error.what(),
+                                {{"address", initiator.address}});
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+        }
         initiator.name = initiator.address;
     } else {
         discovery::LookupOptions lookup;

@@ -1,14 +1,17 @@
 // host/formation/preseed_rules.cpp - upstream's preseed rules, checked in upstream's order, each
 // failure carrying upstream's message and the field it concerns.
 #include "common/error.hpp"
+#include "formation/disk_selection.hpp"
 #include "formation/preseed.hpp"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string>
 
 namespace microcloud::host::formation {
 namespace {
@@ -56,6 +59,25 @@ bool is_cidr6(const std::string& text) {
     const std::string prefix = text.substr(slash + 1);
     return ::inet_pton(AF_INET6, text.substr(0, slash).c_str(), buffer) == 1 && !prefix.empty() && prefix.size() <= 3 &&
            prefix.find_first_not_of("0123456789") == std::string::npos && std::stoi(prefix) <= 128;
+}
+
+// Why `text` is not an IP network in CIDR form, in the words of Go's net.ParseCIDR and LXD's
+// validate.IsNetwork (which upstream quotes), or nothing when it is one.
+std::optional<std::string> not_a_network(const std::string& text) {
+    const auto slash = text.find('/');
+    unsigned char address[16] = {};
+    const std::string host = slash == std::string::npos ? text : text.substr(0, slash);
+    const bool v4 = ::inet_pton(AF_INET, host.c_str(), address) == 1;
+    if (!v4 && ::inet_pton(AF_INET6, host.c_str(), address) != 1) return "invalid CIDR address: " + text;
+    if (v4 ? !cidr4(text) : !is_cidr6(text)) return "invalid CIDR address: " + text;
+    const int bits = std::stoi(text.substr(slash + 1));
+    const int size = v4 ? 4 : 16;
+    for (int byte = 0; byte < size; ++byte) {
+        const int keep = std::clamp(bits - byte * 8, 0, 8);
+        const auto host_bits = static_cast<unsigned char>(0xFF >> keep);
+        if ((address[byte] & host_bits) != 0) return "Not an IP network address \"" + text + "\"";
+    }
+    return std::nullopt;
 }
 
 void check_uplink(const Preseed& p) {
@@ -113,32 +135,46 @@ void check_uplink(const Preseed& p) {
 }  // namespace
 
 PreseedRole validate_preseed(const Preseed& p, const LocalContext& local) {
+    // Upstream's Preseed.validate, rule for rule and in its order: the first broken rule is the
+    // one upstream would name, with upstream's words.
     if (p.systems.empty()) rule("No systems given", "systems");
     if (p.initiator.empty() && p.initiator_address.empty()) rule("Missing initiator's name or address", "initiator");
     if (!p.initiator.empty() && !p.initiator_address.empty())
         rule("Cannot provide both the initiator's name and address", "initiator_address");
+    if (!p.initiator.empty() && p.lookup_subnet.empty()) rule("Missing lookup subnet", "lookup_subnet");
     if (!p.initiator_address.empty() && !p.lookup_subnet.empty())
         rule("Cannot provide both the initiator's address and lookup subnet", "lookup_subnet");
-    if (p.initiator_address.empty() && p.lookup_subnet.empty()) rule("Missing lookup subnet", "lookup_subnet");
-    if (!p.lookup_subnet.empty() && !cidr4(p.lookup_subnet) && !is_cidr6(p.lookup_subnet))
-        rule("Invalid lookup subnet \"" + p.lookup_subnet + "\" (must be a subnet in CIDR form, e.g. 10.0.0.0/24)",
-             "lookup_subnet");
-    if (!p.initiator_address.empty() && !is_ip(p.initiator_address))
-        rule("Invalid initiator address \"" + p.initiator_address + "\" (must be an IP address)", "initiator_address");
     // Any non-empty text (the four-word rule is the interactive prompt's), and only when others join.
     if (p.systems.size() > 1 && p.session_passphrase.empty())
         rule("Missing session passphrase", "session_passphrase");
 
+    // Upstream's "bootstrap": the initiator is one of the listed systems (by name or address).
+    const bool bootstrap = std::any_of(p.systems.begin(), p.systems.end(), [&](const PreseedSystem& s) {
+        return s.name == p.initiator || (!s.address.empty() && s.address == p.initiator_address);
+    });
     std::set<std::string> names;
+    bool local_listed = false;
     for (std::size_t i = 0; i < p.systems.size(); ++i) {
         const PreseedSystem& system = p.systems[i];
         const std::string field = "systems[" + std::to_string(i) + "]";
+        const std::string quoted = "\"" + system.name + "\"";
         if (system.name.empty()) rule("Missing system name", field + ".name");
-        if (!names.insert(system.name).second) rule("Duplicate system name \"" + system.name + "\"", field + ".name");
-        if (!system.address.empty() && !is_ip(system.address))
-            rule("Invalid address \"" + system.address + "\" of system \"" + system.name + "\" (must be an IP address)",
-                 field + ".address");
+        if (!system.address.empty() && !p.lookup_subnet.empty())
+            rule("Cannot provide both the address for system " + quoted + " and the lookup subnet", field + ".address");
+        if (system.address.empty() && !p.initiator_address.empty())
+            rule("Missing address for system " + quoted + " when the initiator's address is set", field + ".address");
+        if (!system.address.empty() && p.initiator_address.empty())
+            rule("Missing the initiator's address as system " + quoted + " has an address", field + ".address");
+        if (system.name == local.name) local_listed = true;
+        if (!system.ovn_uplink_interface.empty() && p.ovn.ipv4_gateway.empty() && p.ovn.ipv6_gateway.empty() &&
+            bootstrap)
+            rule("Either the IPv4 or IPv6 gateway has to be set on the uplink network", "ovn");
+        if (!system.ovn_underlay_ip.empty() && !is_ip(system.ovn_underlay_ip))
+            rule("Invalid underlay IP \"" + system.ovn_underlay_ip + "\"", field + ".ovn_underlay_ip");
+        if (!names.insert(system.name).second) rule("Duplicate system name " + quoted, field + ".name");
     }
+    if (bootstrap && !local_listed)
+        rule("Local MicroCloud must be included in the list of systems when initializing", "systems");
 
     const auto count = [&](auto has) {
         return static_cast<std::size_t>(std::count_if(p.systems.begin(), p.systems.end(), has));
@@ -151,28 +187,57 @@ PreseedRole validate_preseed(const Preseed& p, const LocalContext& local) {
     const std::size_t local_disks = count([](const PreseedSystem& s) { return s.local_disk.has_value(); });
     if (local_disks > 0 && local_disks < p.systems.size() && p.local_filters.empty())
         rule("Some systems are missing local storage disks", "systems");
-    if (uplinks > 0 && p.ovn.ipv4_gateway.empty() && p.ovn.ipv6_gateway.empty())
-        rule("Either the IPv4 or IPv6 gateway has to be set on the uplink network", "ovn");
-    check_uplink(p);
 
     const std::size_t ceph_disks = count([](const PreseedSystem& s) { return !s.ceph_disks.empty(); });
     const bool ceph_storage = ceph_disks > 0 || !p.ceph_filters.empty();
     if (!p.ceph.public_network.empty() && !ceph_storage)
         rule("Cannot specify a Ceph public network without Ceph storage disks", "ceph.public_network");
+    if (!p.ceph.public_network.empty())
+        if (const auto why = not_a_network(p.ceph.public_network))
+            rule("Invalid Ceph public network subnet: " + *why, "ceph.public_network");
     if (!p.ceph.internal_network.empty() && !ceph_storage)
         rule("Cannot specify a Ceph internal network without Ceph storage disks", "ceph.internal_network");
+    if (!p.ceph.internal_network.empty())
+        if (const auto why = not_a_network(p.ceph.internal_network))
+            rule("Invalid Ceph internal network subnet: " + *why, "ceph.internal_network");
+
+    if (p.ovn.ipv4_gateway.empty() && !p.ovn.ipv4_range.empty())
+        rule("Cannot specify IPv4 range without IPv4 gateway", "ovn.ipv4_range");
+    if (!p.ovn.ipv4_gateway.empty()) {
+        if (!cidr4(p.ovn.ipv4_gateway) && !is_cidr6(p.ovn.ipv4_gateway))
+            rule("invalid CIDR address: " + p.ovn.ipv4_gateway, "ovn.ipv4_gateway");
+        // (sic: upstream's words for a gateway without a range)
+        if (p.ovn.ipv4_range.empty()) rule("Cannot specify IPv4 range without IPv4 gateway", "ovn.ipv4_range");
+        const auto dash = p.ovn.ipv4_range.find('-');
+        if (dash == std::string::npos || !is_ip(p.ovn.ipv4_range.substr(0, dash)) ||
+            !is_ip(p.ovn.ipv4_range.substr(dash + 1)))
+            rule("Invalid IPv4 range (must be of the form <ip>-<ip>)", "ovn.ipv4_range");
+    }
+    if (!p.ovn.ipv6_gateway.empty() && !cidr4(p.ovn.ipv6_gateway) && !is_cidr6(p.ovn.ipv6_gateway))
+        rule("invalid CIDR address: " + p.ovn.ipv6_gateway, "ovn.ipv6_gateway");
+    checked_filters(p);
+
+    // Beyond upstream: what upstream would only find later, on the way (or never).
+    if (!p.lookup_subnet.empty() && !cidr4(p.lookup_subnet) && !is_cidr6(p.lookup_subnet))
+        rule("Invalid lookup subnet \"" + p.lookup_subnet + "\" (must be a subnet in CIDR form, e.g. 10.0.0.0/24)",
+             "lookup_subnet");
+    if (!p.initiator_address.empty() && !is_ip(p.initiator_address))
+        rule("Invalid initiator address \"" + p.initiator_address + "\" (must be an IP address)", "initiator_address");
+    for (std::size_t i = 0; i < p.systems.size(); ++i) {
+        const PreseedSystem& system = p.systems[i];
+        if (!system.address.empty() && !is_ip(system.address))
+            rule("Invalid address \"" + system.address + "\" of system \"" + system.name + "\" (must be an IP address)",
+                 "systems[" + std::to_string(i) + "].address");
+    }
+    if (uplinks > 0 && p.ovn.ipv4_gateway.empty() && p.ovn.ipv6_gateway.empty())
+        rule("Either the IPv4 or IPv6 gateway has to be set on the uplink network", "ovn");
+    check_uplink(p);
     for (const char* field : {"public_network", "internal_network"}) {
         const std::string& value =
             std::string(field) == "public_network" ? p.ceph.public_network : p.ceph.internal_network;
-        if (value.empty()) continue;
         const auto subnet = cidr4(value);
-        if ((!subnet && !is_cidr6(value)) || (subnet && subnet->prefix >= 32))
+        if (subnet && subnet->prefix >= 32)
             rule("Invalid Ceph network subnet (must have more than one address)", std::string("ceph.") + field);
-    }
-    for (std::size_t i = 0; i < p.ceph_filters.size(); ++i) {
-        if (p.ceph_filters[i].find_min < 1)
-            rule("Remote storage filter cannot be defined with find_min less than 1",
-                 "storage.ceph[" + std::to_string(i) + "].find_min");
     }
 
     // Which part this machine plays.

@@ -185,14 +185,12 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
     }
 
     if (role == PreseedRole::joiner) {
-        if (!chosen)
-            throw Error("invalid_preseed",
-                        "Joining by initiator_address needs discovery of the initiator's "
-                        "certificate; give lookup_subnet instead",
-                        {{"field", "initiator_address"}});
+        // With lookup_subnet the initiator is looked for there; with initiator_address (upstream's
+        // unicast form) the joiner goes straight to that address.
         JoinerOptions options{.name = context.name,
                               .initiator_name = preseed.initiator,
-                              .on = *chosen,
+                              .initiator_address = chosen ? std::string() : preseed.initiator_address,
+                              .on = chosen.value_or(discovery::ChosenInterface{}),
                               .own_address = address,
                               .passphrase = preseed.session_passphrase,
                               .version = context.version,

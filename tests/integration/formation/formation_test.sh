@@ -102,15 +102,17 @@ cat "$TEST_TMP/ok-m1.out"
 for m in 1 2 3; do wait_online "$m" 3 || fail "m$m does not list 3 ONLINE members"; done
 pass "preseed across 3 members: every member lists 3 ONLINE members"
 
-# ---- add m4 through the initiator ---------------------------------------------------------------------
-write_preseed "$TEST_TMP/add.yaml" "pig cow dog cat" m4
+# ---- add m4 through the initiator, in upstream's unicast form (initiator_address, addresses) -----------
+addr_of() { lab status --format json | jq -r --arg m "$1" '.members[] | select(.name == $m) | .address'; }
+printf 'initiator_address: %s\nsession_passphrase: pig cow dog cat\nlookup_timeout: 20\nsystems:\n- name: m4\n  address: %s\n' \
+  "$(addr_of m1)" "$(addr_of m4)" >"$TEST_TMP/add.yaml"
 mc 1 preseed --dry-run <"$TEST_TMP/add.yaml" | grep -q "initiator (add)" || fail "m1's plan for adding m4"
 mc 1 preseed <"$TEST_TMP/add.yaml" >"$TEST_TMP/add-m1.out" 2>&1 &
 initiator=$!
 mc 4 preseed <"$TEST_TMP/add.yaml" >/dev/null || fail "m4 could not join"
 wait "$initiator" || fail "adding m4 on m1: $(cat "$TEST_TMP/add-m1.out")"
 wait_online 4 4 || fail "m4 does not list 4 ONLINE members"
-pass "preseed added m4 to the running cluster"
+pass "preseed in unicast form (initiator_address, each system's address) added m4 to the running cluster"
 
 # ---- status across the cluster, remove, shutdown -------------------------------------------------------
 st=$(mc 2 status --format json) || fail "status on m2"

@@ -18,10 +18,18 @@ std::string base(const std::string& extra = "", const std::string& systems = "")
            "lookup_subnet: 10.0.0.0/24\n"
            "session_passphrase: a b c d\n" +
            extra + "systems:\n" +
-           (systems.empty() ? "- name: m1\n  address: 10.0.0.11\n"
-                              "- name: m2\n  address: 10.0.0.12\n"
-                              "- name: m3\n  address: 10.0.0.13\n"
-                            : systems);
+           (systems.empty() ? "- name: m1\n- name: m2\n- name: m3\n" : systems);
+}
+
+// The same three systems in upstream's unicast form: the initiator's address and every system's.
+std::string unicast(const std::string& extra = "") {
+    return "initiator_address: 10.0.0.11\n"
+           "session_passphrase: a b c d\n" +
+           extra +
+           "systems:\n"
+           "- name: m1\n  address: 10.0.0.11\n"
+           "- name: m2\n  address: 10.0.0.12\n"
+           "- name: m3\n  address: 10.0.0.13\n";
 }
 
 std::string rejection(const std::string& yaml, const LocalContext& local = kM1) {
@@ -43,7 +51,6 @@ session_passphrase: cat dog cow pig
 session_timeout: 10m
 systems:
 - name: m1
-  address: 10.0.0.11
   ovn_uplink_interface: uplink0
   ovn_underlay_ip: 10.1.0.11
   storage:
@@ -145,10 +152,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "inside the gateway's subnet"},
         RuleCase{"range with gateway", base("ovn: {ipv4_gateway: 10.2.0.1/24, ipv4_range: 10.2.0.1-10.2.0.20}\n"),
                  "includes the gateway address"},
-        RuleCase{"range with a system", base("ovn: {ipv4_gateway: 10.0.0.1/24, ipv4_range: 10.0.0.10-10.0.0.20}\n"),
+        RuleCase{"range with a system", unicast("ovn: {ipv4_gateway: 10.0.0.1/24, ipv4_range: 10.0.0.10-10.0.0.20}\n"),
                  "includes the address of system \"m1\""},
-        RuleCase{"gateway is the network", base("ovn: {ipv4_gateway: 10.2.0.0/24}\n"), "not a host address"},
-        RuleCase{"bad dns", base("ovn: {ipv4_gateway: 10.2.0.1/24, dns_servers: 'one.one.one.one'}\n"),
+        RuleCase{"gateway is the network", base("ovn: {ipv4_gateway: 10.2.0.0/24, ipv4_range: 10.2.0.9-10.2.0.20}\n"),
+                 "not a host address"},
+        RuleCase{"bad dns",
+                 base("ovn: {ipv4_gateway: 10.2.0.1/24, ipv4_range: 10.2.0.9-10.2.0.20, dns_servers: one.one.one.one}\n"),
                  "Invalid dns.nameservers"},
         RuleCase{"ceph public without disks", base("ceph: {public_network: 10.0.0.0/24}\n"),
                  "Cannot specify a Ceph public network without Ceph storage disks"},
@@ -165,8 +174,45 @@ INSTANTIATE_TEST_SUITE_P(
                  "MicroCloud isn't yet initialized and cannot be the initiator"},
         RuleCase{"clustered joiner", base(), "MicroCloud is already initialized and can only be the initiator",
                  LocalContext{"m2", {"10.0.0.12"}, true}},
-        RuleCase{"machine not listed", base(), "neither the initiator nor one of the systems listed",
-                 LocalContext{"m9", {"10.0.0.19"}, false}}),
+        RuleCase{"machine not listed", base("", "- name: m2\n- name: m3\n"),
+                 "neither the initiator nor one of the systems listed", LocalContext{"m9", {"10.0.0.19"}, false}},
+        // Upstream's rules added in its order (preseed.go's validate), each with upstream's words.
+        RuleCase{"address with lookup subnet", base("", "- name: m1\n  address: 10.0.0.11\n- name: m2\n"),
+                 "Cannot provide both the address for system \"m1\" and the lookup subnet"},
+        RuleCase{"unicast system without address",
+                 "initiator_address: 10.0.0.11\nsession_passphrase: x\nsystems:\n- name: m1\n  address: 10.0.0.11\n"
+                 "- name: m2\n",
+                 "Missing address for system \"m2\" when the initiator's address is set"},
+        RuleCase{"bad underlay", base("", "- name: m1\n  ovn_underlay_ip: 10.1.0\n- name: m2\n"),
+                 "Invalid underlay IP \"10.1.0\""},
+        RuleCase{"bootstrap without this machine", base(), "Local MicroCloud must be included in the list of systems "
+                 "when initializing", LocalContext{"m9", {"10.0.0.19"}, false}},
+        RuleCase{"gateway without range", base("ovn: {ipv4_gateway: 10.2.0.1/24}\n"),
+                 "Cannot specify IPv4 range without IPv4 gateway"},
+        RuleCase{"gateway not cidr", base("ovn: {ipv4_gateway: 10.2.0.1, ipv4_range: 10.2.0.9-10.2.0.20}\n"),
+                 "invalid CIDR address: 10.2.0.1"},
+        RuleCase{"ipv6 gateway not cidr", base("ovn: {ipv6_gateway: 'fd00::1'}\n"), "invalid CIDR address: fd00::1"},
+        RuleCase{"ceph public not a network",
+                 base("ceph: {public_network: 10.0.0.5/24}\nstorage: {ceph: [{find: '*', find_min: 1}]}\n"),
+                 "Invalid Ceph public network subnet: Not an IP network address \"10.0.0.5/24\""},
+        RuleCase{"ceph internal not cidr",
+                 base("ceph: {internal_network: 10.0.0.0}\nstorage: {ceph: [{find: '*', find_min: 1}]}\n"),
+                 "Invalid Ceph internal network subnet: invalid CIDR address: 10.0.0.0"},
+        RuleCase{"empty ceph filter", base("storage: {ceph: [{find: '', find_min: 1}]}\n"),
+                 "Received empty remote disk filter"},
+        RuleCase{"local find_max below find_min", base("storage: {local: [{find: '*', find_min: 2, find_max: 1}]}\n"),
+                 "Invalid local storage filter constraints find_max (1) larger than find_min (2)"},
+        // The first broken rule in upstream's order wins: a duplicate name before a bad gateway, an
+        // uplink without gateway (checked at that system) before a later system's duplicate name.
+        RuleCase{"order: duplicate before gateway",
+                 base("ovn: {ipv4_gateway: nonsense}\n", "- name: m1\n- name: m1\n"), "Duplicate system name \"m1\""},
+        RuleCase{"order: uplink gateway before duplicate",
+                 base("", "- name: m1\n  ovn_uplink_interface: u0\n- name: m1\n  ovn_uplink_interface: u0\n"),
+                 "Either the IPv4 or IPv6 gateway has to be set on the uplink network"},
+        RuleCase{"order: missing uplink before ceph network",
+                 base("ovn: {ipv4_gateway: 10.2.0.1/24}\nceph: {public_network: 10.0.0.0/24}\n",
+                      "- name: m1\n  ovn_uplink_interface: u0\n- name: m2\n"),
+                 "Some systems are missing an uplink interface"}),
     [](const ::testing::TestParamInfo<RuleCase>& info) {
         std::string name = info.param.what;
         for (char& c : name)
@@ -179,9 +225,9 @@ TEST(Preseed, RoleFollowsInitiatorAndSystems) {
     EXPECT_EQ(validate_preseed(parse_preseed(base()), LocalContext{"m2", {"10.0.0.12"}, false}), PreseedRole::joiner);
     EXPECT_EQ(validate_preseed(parse_preseed(base("", "- name: m4\n")), LocalContext{"m1", {"10.0.0.11"}, true}),
               PreseedRole::initiator_add);
-    const std::string by_address =
-        "initiator_address: 10.0.0.11\nsession_passphrase: x\nsystems:\n- name: m1\n- name: m2\n";
-    EXPECT_EQ(validate_preseed(parse_preseed(by_address), kM1), PreseedRole::initiator_bootstrap);
+    EXPECT_EQ(validate_preseed(parse_preseed(unicast()), kM1), PreseedRole::initiator_bootstrap);
+    EXPECT_EQ(validate_preseed(parse_preseed(unicast()), LocalContext{"m2", {"10.0.0.12"}, false}),
+              PreseedRole::joiner);
 }
 
 // Upstream's rule: any non-empty passphrase (the four-word rule is the interactive prompt's), and
