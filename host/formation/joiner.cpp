@@ -64,15 +64,26 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     client.server_fingerprints = {initiator.fingerprint};
     client.request_timeout = options.session_timeout;
     client.cancelled = options.cancelled;
-    const transport::PeerResponse reply =
-        transport::peer_request(initiator.address, "POST", "/1.0/session/join", seal(key, to_json(intent)), client);
+    // Gone straight to the initiator's address, the joiner may be there before the initiator opened
+    // its session: asked again until the lookup timeout (multicast finds only open sessions).
+    const auto session_deadline = std::chrono::steady_clock::now() + options.lookup_timeout;
     nlohmann::json metadata;
-    try {
-        metadata = api::unwrap(reply.status, reply.body);
-    } catch (const Error& error) {
-        if (std::string(error.what()) == "Invalid HMAC")
-            throw Error("session_wrong_passphrase", "Wrong passphrase", {{"initiator", initiator.name}});
-        throw;
+    for (;;) {
+        const transport::PeerResponse reply = transport::peer_request(initiator.address, "POST", "/1.0/session/join",
+                                                                      seal(key, to_json(intent)), client);
+        try {
+            metadata = api::unwrap(reply.status, reply.body);
+            break;
+        } catch (const Error& error) {
+            if (std::string(error.what()) == "Invalid HMAC")
+                throw Error("session_wrong_passphrase", "Wrong passphrase", {{"initiator", initiator.name}});
+            const bool no_session_yet = reply.status == 404 && !options.initiator_address.empty() &&
+                                        std::chrono::steady_clock::now() + std::chrono::seconds(1) < session_deadline;
+            if (!no_session_yet) throw;
+            if (options.cancelled && options.cancelled())
+                throw Error("cancelled", "The join was cancelled while waiting for the initiator's session");
+            std::this_thread::sleep_for(std::chrono::seconds(1));
+        }
     }
     trust::FreshnessGuard guard;
     JoinAnswer answer;
