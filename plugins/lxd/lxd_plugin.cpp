@@ -14,6 +14,7 @@
 #include "plan_rules.hpp"
 #include "program_probe.hpp"
 #include "server_summary.hpp"
+#include "service_status.hpp"
 #include "socket_choice.hpp"
 
 #include <cctype>
@@ -127,6 +128,21 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
         report["reasons"].push_back(std::string("This member's disks and interfaces are unknown: ") + e.what());
     }
     return report;
+}
+
+Json LxdPlugin::status(sdk::Context& ctx) {
+    const std::string path = socket_or_empty();
+    if (path.empty() || !system_.exists(path))
+        return {{"running", false},
+                {"summary", "LXD is not running here (no socket" + (path.empty() ? "" : " at " + path) + ")"}};
+    const LxdApi api(ctx, path, request_timeout);
+    Json server;
+    try {
+        server = api.get("/1.0");
+    } catch (const sdk::Error& e) {
+        return {{"running", false}, {"summary", std::string("LXD does not answer on ") + path + ": " + e.what()}};
+    }
+    return service_status(server, [&api](const std::string& p) { return api.get(p); });
 }
 
 std::string LxdPlugin::socket_or_empty() const {
@@ -253,8 +269,16 @@ void LxdPlugin::undo_join(const sdk::Context& ctx, const LxdApi& api, const std:
     try {
         leave_cluster(api, member, prior_);
         prior_ = PriorAddresses{};
+        return;
     } catch (const sdk::Error& e) {
         ctx.warn("lxd: could not take back the failed join of " + member + ": " + e.what());
+    }
+    // LXD died under the join: what it had committed of the cluster is set aside, as a rollback
+    // without LXD does, so that it starts standalone (the host tears down only completed joins).
+    try {
+        if (!lxd_answers(ctx)) roll_back_without_lxd(ctx, member);
+    } catch (const sdk::Error& e) {
+        ctx.warn("lxd: the failed join of " + member + " is not taken back: " + e.what());
     }
 }
 
