@@ -13,6 +13,7 @@ namespace microcloud::host::cli {
 struct Invocation {
     std::filesystem::path state_dir;
     Format format = Format::table;
+    bool color = false;  // bold table headers: a terminal, without --no-color or NO_COLOR
     std::vector<std::string> args;  // the command's own arguments and flags
 
     DaemonClient client() const { return DaemonClient(state_dir); }
@@ -22,6 +23,7 @@ struct Command {
     std::vector<std::string> words;  // e.g. {"plugin", "list"}
     std::string summary;
     std::function<int(const Invocation&)> run;
+    bool takes_dash_f = false;  // -f is the command's own flag (remove's --force), not --format
 };
 
 const std::vector<Command>& commands();
@@ -45,5 +47,9 @@ int run_init(const Invocation& inv);
 int run_add(const Invocation& inv);
 int run_join(const Invocation& inv);
 int run_shutdown(const Invocation& inv);
+int run_tokens_list(const Invocation& inv);
+int run_tokens_revoke(const Invocation& inv);
+int run_sql(const Invocation& inv);
+int run_service_list(const Invocation& inv);
 
 }  // namespace microcloud::host::cli

@@ -1,4 +1,4 @@
-// host/common/format.cpp - renders command output as table, json, yaml or csv (the CLI's --format).
+// host/common/format.cpp - renders command output as table, compact, json, yaml or csv (the CLI's --format).
 #include "common/format.hpp"
 
 #include "common/error.hpp"
@@ -16,12 +16,15 @@ namespace microcloud::host {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Format>, 4> kFormats{{
+constexpr std::array<std::pair<std::string_view, Format>, 5> kFormats{{
     {"table", Format::table},
     {"json", Format::json},
     {"yaml", Format::yaml},
     {"csv", Format::csv},
+    {"compact", Format::compact},
 }};
+
+constexpr std::string_view kAccepted = "table, json, yaml, csv, compact";
 
 // ---- json -------------------------------------------------------------------------------------
 
@@ -214,26 +217,36 @@ std::string separator_line(const std::vector<std::size_t>& widths) {
     return line + "\n";
 }
 
-std::string box_lines(const BoxRow& row, const std::vector<std::size_t>& widths, bool centered) {
+// How a table is drawn: with the box (table) or without any border (compact); the header in bold
+// when asked.
+struct TableStyle {
+    bool borders = true;
+    bool bold_header = false;
+};
+
+std::string box_lines(const BoxRow& row, const std::vector<std::size_t>& widths, bool header, const TableStyle& style) {
     std::size_t height = 0;
     for (const auto& lines : row) {
         height = std::max(height, lines.size());
     }
     std::string text;
     for (std::size_t line = 0; line < height; ++line) {
-        text += "|";
+        std::string out = style.borders ? "|" : "";
         for (std::size_t column = 0; column < row.size(); ++column) {
             const std::string content = line < row[column].size() ? row[column][line] : "";
             const std::size_t gap = widths[column] - display_width(content);
-            const std::size_t left = centered ? gap / 2 : 0;
-            text += " " + std::string(left, ' ') + content + std::string(gap - left, ' ') + " |";
+            const std::size_t left = header ? gap / 2 : 0;
+            const std::string shown =
+                header && style.bold_header && !content.empty() ? "\033[1m" + content + "\033[0m" : content;
+            out += " " + std::string(left, ' ') + shown + std::string(gap - left, ' ') + (style.borders ? " |" : " ");
         }
-        text += "\n";
+        if (!style.borders) out.erase(out.find_last_not_of(' ') + 1);  // no trailing blanks without a border
+        text += out + "\n";
     }
     return text;
 }
 
-std::string render_table(const Table& table) {
+std::string render_table(const Table& table, const TableStyle& style) {
     if (table.columns.empty()) {
         return "";
     }
@@ -255,10 +268,10 @@ std::string render_table(const Table& table) {
     widen(header);
     std::for_each(rows.begin(), rows.end(), widen);
 
-    const std::string separator = separator_line(widths);
-    std::string text = separator + box_lines(header, widths, true) + separator;
+    const std::string separator = style.borders ? separator_line(widths) : "";
+    std::string text = separator + box_lines(header, widths, true, style) + separator;
     for (const auto& row : rows) {
-        text += box_lines(row, widths, false) + separator;
+        text += box_lines(row, widths, false, style) + separator;
     }
     return text;
 }
@@ -309,8 +322,8 @@ Format parse_format(std::string_view text) {
         }
     }
     throw Error("invalid_format",
-                "Invalid value for --format: \"" + std::string(text) + "\" (accepted: table, json, yaml, csv)",
-                {{"value", std::string(text)}, {"accepted", {"table", "json", "yaml", "csv"}}});
+                "Invalid value for --format: \"" + std::string(text) + "\" (accepted: " + std::string(kAccepted) + ")",
+                {{"value", std::string(text)}, {"accepted", {"table", "json", "yaml", "csv", "compact"}}});
 }
 
 std::string_view format_name(Format format) {
@@ -322,7 +335,7 @@ std::string_view format_name(Format format) {
     return "unknown";
 }
 
-std::string render(const nlohmann::json& data, const Table& table, Format format) {
+std::string render(const nlohmann::json& data, const Table& table, Format format, bool bold_header) {
     switch (format) {
         case Format::json:
             return render_json(data);
@@ -330,13 +343,16 @@ std::string render(const nlohmann::json& data, const Table& table, Format format
             return render_yaml(data);
         case Format::table:
             check_row_sizes(table);
-            return render_table(table);
+            return render_table(table, TableStyle{true, bold_header});
+        case Format::compact:
+            check_row_sizes(table);
+            return render_table(table, TableStyle{false, bold_header});
         case Format::csv:
             check_row_sizes(table);
             return render_csv(table);
     }
     throw Error("invalid_format", "cannot render output: unknown format value " +
-                                      std::to_string(static_cast<int>(format)) + " (accepted: table, json, yaml, csv)");
+                                      std::to_string(static_cast<int>(format)) + " (accepted: " + std::string(kAccepted) + ")");
 }
 
 }  // namespace microcloud::host

@@ -1,4 +1,4 @@
-// host/common/format.hpp - renders command output as table, json, yaml or csv (the CLI's --format).
+// host/common/format.hpp - renders command output as table, compact, json, yaml or csv (the CLI's --format).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,7 +10,7 @@
 namespace microcloud::host {
 
 // The values of the global `--format` option.
-enum class Format { table, json, yaml, csv };
+enum class Format { table, json, yaml, csv, compact };
 
 // Parses a `--format` value; exact lowercase names only.
 // Throws Error("invalid_format") naming the value and the accepted ones.
@@ -26,15 +26,18 @@ struct Table {
     std::vector<std::vector<std::string>> rows;
 };
 
-// Renders one command's output. json and yaml render `data`; table and csv render `table`.
+// Renders one command's output. json and yaml render `data`; table, compact and csv render `table`.
 // - json: pretty, 2-space indent, UTF-8 kept as is (invalid bytes replaced by U+FFFD).
 // - yaml: block style; strings that would read back as another type ("true", "1.0", "null")
 //   are quoted, numbers, bools and null are plain; empty objects and arrays are {} and [].
 // - table: an LXD-style box (+---+ borders, centered header, left-aligned cells, a line
 //   between rows); column widths count terminal cells, so UTF-8 and wide characters line up.
+// - compact: the table's columns without any border or separator line (upstream's compact
+//   format), no trailing blanks.
+// - bold_header: the header cells of table and compact in bold (ANSI), for a terminal.
 // - csv: a header line, then one line per row; RFC 4180 quoting; lines end in "\n".
-// The result always ends with a newline, except table and csv without columns, which render as "".
+// The result always ends with a newline, except table, compact and csv without columns, which render as "".
 // Throws Error("invalid_table") when a row's cell count differs from the column count.
-std::string render(const nlohmann::json& data, const Table& table, Format format);
+std::string render(const nlohmann::json& data, const Table& table, Format format, bool bold_header = false);
 
 }  // namespace microcloud::host

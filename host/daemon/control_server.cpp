@@ -148,6 +148,13 @@ void ControlServer::routes() {
     server_.Post("/1.0/cluster/tokens", json_handler([this](const nlohmann::json& body) {
                      return membership_.issue_token(field(body, "name"));
                  }));
+    server_.Get("/1.0/cluster/tokens", json_get([this] { return membership_.list_tokens(); }));
+    server_.Post("/1.0/cluster/tokens/revoke", json_handler([this](const nlohmann::json& body) {
+                     return membership_.revoke_token(field(body, "name"));
+                 }));
+    server_.Post("/1.0/sql", json_handler([this](const nlohmann::json& body) {
+                     return membership_.sql(field(body, "query"));
+                 }));
     server_.Post("/1.0/cluster/join", json_handler([this](const nlohmann::json& body) {
                      return membership_.join(field(body, "token"), field(body, "address"));
                  }));

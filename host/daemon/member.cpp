@@ -52,6 +52,16 @@ Member::Member(DaemonConfig config)
     registry_.scan(scan);
 }
 
+nlohmann::json Member::member_input(const std::string& plugin) const {
+    // The plugin's own directory, made on first use (root only: a plugin may keep secrets there).
+    const std::filesystem::path dir = config_.state_dir / "plugin-state" / plugin;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    if (ec) spdlog::warn("cannot make the state directory {} of plugin {}: {}", dir.string(), plugin, ec.message());
+    return {{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}, {"plugin_dir", dir.string()}}}};
+}
+
 nlohmann::json Member::info() const {
     return {{"name", name_},
             {"version", kVersion},
@@ -75,7 +85,7 @@ nlohmann::json Member::run_hook(const std::string& plugin, const std::string& ho
     const auto which = plugins::parse_hook(hook);
     if (!which) return fail("invalid_hook", "Unknown hook '" + hook + "'");
     nlohmann::json call_input = input;
-    call_input["member"] = {{"name", name_}, {"state_dir", config_.state_dir.string()}};
+    call_input["member"] = member_input(plugin)["member"];
     return loaded->call(*which, call_input).to_json();
 }
 
@@ -100,13 +110,11 @@ nlohmann::json Member::system_facts() const {
 }
 
 nlohmann::json Member::discovery(std::optional<std::chrono::seconds> cap, bool for_status) const {
-    const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
-    nlohmann::json status_input = input;
-    status_input["purpose"] = "status";
     std::vector<std::pair<std::string, std::future<plugins::HookResult>>> running;
     for (const auto& plugin : registry_.loaded()) {
-        const nlohmann::json& asked = for_status && plugin->supports(plugins::Hook::status) ? status_input : input;
-        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &asked, cap] {
+        nlohmann::json asked = member_input(plugin->name());
+        if (for_status && plugin->supports(plugins::Hook::status)) asked["purpose"] = "status";
+        running.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, asked = std::move(asked), cap] {
                                  return plugin->call(plugins::Hook::discover, asked, {}, cap);
                              }));
     }
@@ -125,11 +133,11 @@ nlohmann::json Member::status(bool refresh) const {
 nlohmann::json Member::local_status(bool refresh) const {
     if (refresh) services_.forget_program_outputs();
     // The plugins' health (their status hook, where they have one) is asked beside discovery.
-    const nlohmann::json input{{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}}}};
     std::vector<std::pair<std::string, std::future<plugins::HookResult>>> health;
     for (const auto& plugin : registry_.loaded())
         if (plugin->supports(plugins::Hook::status))
-            health.emplace_back(plugin->name(), std::async(std::launch::async, [plugin, &input] {
+            health.emplace_back(plugin->name(),
+                                std::async(std::launch::async, [plugin, input = member_input(plugin->name())] {
                                     return plugin->call(plugins::Hook::status, input, {}, kStatusCap);
                                 }));
     const nlohmann::json reports = discovery(kStatusCap, !refresh);

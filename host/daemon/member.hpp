@@ -53,6 +53,10 @@ public:
     const std::filesystem::path& state_dir() const { return config_.state_dir; }
 
 private:
+    // What every hook's input carries about this member for `plugin`: {"member": {"name",
+    // "state_dir", "plugin_dir" (the plugin's own persistent directory, made here)}}.
+    nlohmann::json member_input(const std::string& plugin) const;
+
     DaemonConfig config_;
     std::string name_;
     plugins::HostServices services_;

@@ -111,6 +111,15 @@ public:
     nlohmann::json bootstrap(const std::string& address);
     // A join token for the member named `joiner`: {"token", "name", "joiner", "expires_at"}.
     nlohmann::json issue_token(const std::string& joiner);
+    // The join tokens that can still be used, by joiner name: [{"name" (the joiner), "token_name",
+    // "created_at", "expires_at"}] (times in seconds since the epoch). Only the secret's hash is
+    // stored, so a token's text cannot be shown again.
+    nlohmann::json list_tokens();
+    // Revokes every token for the joiner `name` (upstream's key), or the token whose id is `name`.
+    // Returns {"name", "revoked": [token ids]}; Error("token_not_found") when there is none.
+    nlohmann::json revoke_token(const std::string& name);
+    // `microcloud sql`: runs SQL text (or ".schema") on the cluster database (store/sql_console.hpp).
+    nlohmann::json sql(const std::string& text);
     // Joins the cluster the token names, listening on `address`.
     nlohmann::json join(const std::string& token, const std::string& address);
     // Every member: name, address, role, status (ONLINE|OFFLINE), fingerprint, node_id, leader.

@@ -8,7 +8,10 @@
 #include "membership/join_token.hpp"
 #include "membership/membership.hpp"
 #include "membership/membership_runtime.hpp"
+#include "store/sql_console.hpp"
 #include "trust/certificate.hpp"
+
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 
@@ -112,6 +115,51 @@ nlohmann::json Membership::issue_token(const std::string& joiner) {
             {"name", token.name},
             {"joiner", joiner},
             {"expires_at", std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count()}};
+}
+
+namespace {
+
+std::int64_t epoch_seconds(store::Timestamp t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+nlohmann::json Membership::list_tokens() {
+    const std::lock_guard lock(mutex_);
+    const store::Timestamp now = store::system_now();
+    nlohmann::json tokens = nlohmann::json::array();
+    for (const store::JoinToken& token : store().list_tokens()) {
+        if (token.expires_at <= now) continue;  // unusable; the upkeep deletes it
+        tokens.push_back({{"name", token.joiner},
+                          {"token_name", token.name},
+                          {"created_at", epoch_seconds(token.created_at)},
+                          {"expires_at", epoch_seconds(token.expires_at)}});
+    }
+    std::sort(tokens.begin(), tokens.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return std::pair(a["name"].get<std::string>(), a["token_name"].get<std::string>()) <
+               std::pair(b["name"].get<std::string>(), b["token_name"].get<std::string>());
+    });
+    return tokens;
+}
+
+nlohmann::json Membership::revoke_token(const std::string& name) {
+    const std::lock_guard lock(mutex_);
+    store::Store& st = store();
+    nlohmann::json revoked = nlohmann::json::array();
+    for (const store::JoinToken& token : st.list_tokens())
+        if ((token.joiner == name || token.name == name) && st.revoke_token(token.name)) revoked.push_back(token.name);
+    if (revoked.empty())
+        throw Error("token_not_found",
+                    "No join token for \"" + name + "\" (see microcloud tokens list for the tokens that can be used)",
+                    {{"field", "name"}, {"value", name}});
+    return {{"name", name}, {"revoked", revoked}};
+}
+
+nlohmann::json Membership::sql(const std::string& text) {
+    const std::lock_guard lock(mutex_);
+    // Without a transaction: each statement commits on its own, as typed.
+    return store().run([&](store::Session& session) { return store::run_sql(session.client(), text); });
 }
 
 transport::PeerResponse Membership::admit(Runtime& rt, const transport::PeerRequest& request) {

@@ -731,10 +731,12 @@ Json CephCluster::status(const sdk::Context& ctx) const {
     const CephOps::Batch batch = ops.query_batch({{"status"}, {"osd", "tree"}}, std::chrono::seconds(20));
     const Json status = document_with(batch.documents, "health");
     const auto summary = summarise_status_document(status);
+    MemberDaemons here{marker->member, marker->mon, marker->mds, marker->osds.size(), 0};
     if (!summary)
         return {{"formed", true},
                 {"reachable", false},
-                {"summary", "cluster does not answer: " + sdk::programs::failure_text(batch.result)}};
+                {"summary", "cluster does not answer: " + sdk::programs::failure_text(batch.result)},
+                {"service", service_row(here, nullptr)}};
     Json out = *summary;
     out["formed"] = true;
     Json mine = Json::array();
@@ -752,6 +754,8 @@ Json CephCluster::status(const sdk::Context& ctx) const {
         }
     }
     out["member_osds"] = mine;
+    here.osds_up = up;
+    out["service"] = service_row(here, *summary);
     const Json quorum = out.value("quorum", Json::array());
     std::string line = out.value("status", std::string("unknown")) + "; " +
                        std::to_string(quorum.is_array() ? quorum.size() : 0) + " mons in quorum; " +

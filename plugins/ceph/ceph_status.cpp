@@ -1,6 +1,8 @@
 // plugins/ceph/ceph_status.cpp - the status query argv and the summary of its JSON answer.
 #include "ceph_status.hpp"
 
+#include <algorithm>
+
 namespace microcloud::plugins::ceph {
 namespace {
 
@@ -77,6 +79,29 @@ sdk::Json document_with(const std::vector<sdk::Json>& documents, const std::stri
     for (const sdk::Json& document : documents)
         if (document.is_object() && document.contains(key)) return document;
     return nullptr;
+}
+
+sdk::Json service_row(const MemberDaemons& here, const sdk::Json& summary) {
+    std::string role;
+    const auto add_role = [&role](const std::string& part) { role += (role.empty() ? "" : "\n") + part; };
+    if (here.mon) {
+        add_role("mon");
+        add_role("mgr");
+    }
+    if (here.mds) add_role("mds");
+    if (here.osds > 0) add_role("osd");
+    std::string problem;
+    const auto add_problem = [&problem](const std::string& part) { problem += (problem.empty() ? "" : "; ") + part; };
+    if (summary.is_null()) {
+        add_problem("cluster does not answer");
+    } else {
+        const sdk::Json quorum = summary.value("quorum", sdk::Json::array());
+        const bool in_quorum = quorum.is_array() && std::find(quorum.begin(), quorum.end(), sdk::Json(here.member)) != quorum.end();
+        if (here.mon && !in_quorum) add_problem("mon out of quorum");
+        if (here.osds_up < here.osds)
+            add_problem(std::to_string(here.osds - here.osds_up) + " of " + std::to_string(here.osds) + " OSDs down");
+    }
+    return {{"role", role}, {"status", problem.empty() ? "ONLINE" : problem}};
 }
 
 }  // namespace microcloud::plugins::ceph

@@ -4,6 +4,7 @@
 
 #include <microcloud/sdk/plugin.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +34,20 @@ std::vector<sdk::Json> json_documents(std::string_view output);
 // The first object among `documents` that has `key` (e.g. "health" for `status`, "nodes" for
 // `osd tree`), or null.
 sdk::Json document_with(const std::vector<sdk::Json>& documents, const std::string& key);
+
+// What runs for Ceph on one member, as its marker and the OSD tree say.
+struct MemberDaemons {
+    std::string member;
+    bool mon = false;  // with its mgr
+    bool mds = false;
+    std::size_t osds = 0;
+    std::size_t osds_up = 0;
+};
+
+// This member's row in `microcloud service list`: {"role": "mon", "mgr", "mds", "osd" as they run
+// here (one per line), "status": "ONLINE", or what is wrong (its mon out of the quorum, OSDs
+// down, the cluster not answering)}. `summary` is summarise_status_document's, or null when the
+// cluster did not answer.
+sdk::Json service_row(const MemberDaemons& here, const sdk::Json& summary);
 
 }  // namespace microcloud::plugins::ceph

@@ -34,6 +34,9 @@ public:
     /// Pools, networks and the default profile (desired_state.hpp), created idempotently; the
     /// answer's "notes" say what was left out and why (also logged as warnings).
     sdk::Json configure(sdk::Context& ctx);
+    /// This member's place in LXD's cluster (service_status.hpp); LXD not answering is reported,
+    /// not thrown.
+    sdk::Json status(sdk::Context& ctx);
 
 private:
     // LXD's socket, or Error("lxd_unavailable") saying where it was looked for.

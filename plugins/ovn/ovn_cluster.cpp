@@ -228,6 +228,31 @@ std::string health_summary(const Json& status) {
     return out;
 }
 
+Json service_row(const Json& status) {
+    const Json databases = status.value("databases", Json::object());
+    const bool chassis = status.value("chassis_registered", false);
+    if (databases.empty() && !chassis) return nullptr;
+    std::string role;
+    std::string problem;
+    const auto add = [](std::string& text, const std::string& part, const char* between) {
+        text += (text.empty() ? "" : between) + part;
+    };
+    for (const auto& [schema, db] : databases.items()) {
+        const std::string name = schema == "OVN_Northbound" ? "NB" : "SB";
+        add(role, name + " " + db.value("role", "?"), "\n");
+        if (db.value("status", "") != "cluster member")
+            add(problem, name + ": " + db.value("status", "no status"), "; ");
+        else if (db.value("leader", "unknown") == "unknown")
+            add(problem, name + ": no leader", "; ");
+    }
+    if (chassis) {
+        add(role, "chassis", "\n");
+        const std::string controller = status.value("controller", "");
+        if (controller != "connected") add(problem, "controller " + controller, "; ");
+    }
+    return {{"role", role}, {"status", problem.empty() ? "ONLINE" : problem}};
+}
+
 Json undo_run(const sdk::Context& ctx, const OvnConfig& config, const RunRecord& record) {
     Json out{{"undone", Json::array()}, {"failed", Json::array()}};
     const auto step = [&](const std::string& label, const std::function<void()>& undo) {
@@ -509,6 +534,7 @@ Json OvnCluster::status(const sdk::Context& ctx) const {
         out["chassis_registered"] = std::find(chassis.begin(), chassis.end(), Json(member)) != chassis.end();
     }
     out["summary"] = health_summary(out);
+    if (Json row = service_row(out); !row.is_null()) out["service"] = std::move(row);
     return out;
 }
 

@@ -61,6 +61,12 @@ private:
 /// connected; chassis registered; 3 chassis in the cloud" ("not formed here" when OVN is not).
 std::string health_summary(const sdk::Json& status);
 
+/// This member's row in `microcloud service list`, out of status(): {"role": its database roles
+/// and "chassis" when its chassis is registered (one per line), "status": "ONLINE" when every
+/// database here is a raft member with a known leader and a registered chassis' controller is
+/// connected, else what is wrong}. null when OVN is not formed here.
+sdk::Json service_row(const sdk::Json& status);
+
 /// Takes back what `record` lists on this member (daemons stopped in reverse order, files removed,
 /// OVS's external_ids restored, br-int deleted). Every step is tried; returns {"undone", "failed"}.
 sdk::Json undo_run(const sdk::Context& ctx, const OvnConfig& config, const RunRecord& record);

@@ -32,8 +32,8 @@ public:
     }
 
     sdk::Json join(sdk::Context& ctx) override {
-        const std::string dir = state_dir(ctx);
-        if (dir.empty()) throw sdk::Error("invalid_input", "hello: join needs member.state_dir in its input");
+        const std::string dir = own_dir(ctx);
+        if (dir.empty()) throw sdk::Error("invalid_input", "hello: join needs member.plugin_dir in its input");
         ctx.progress("writing greeting", 0, 1);
         std::ofstream(std::filesystem::path(dir) / "hello.txt") << greeting_ << "\n";
         ctx.progress("writing greeting", 1, 1);
@@ -41,21 +41,32 @@ public:
     }
 
     sdk::Json teardown(sdk::Context& ctx) override {
-        const std::string dir = state_dir(ctx);
+        // "remove" runs on a member that stays, to take another out: nothing of that one is here.
+        const sdk::Json& input = ctx.input();
+        if (input.value("mode", "") == "remove" && input.value("remove", "") != ctx.member().name)
+            return {{"removed", false}};
+        const std::string dir = own_dir(ctx);
         std::error_code ec;
         if (!dir.empty()) std::filesystem::remove(std::filesystem::path(dir) / "hello.txt", ec);
         return {{"removed", true}};
     }
 
-    // Optional hook: detected by the SDK because the class defines it.
-    sdk::Json status(sdk::Context&) { return {{"healthy", true}}; }
+    // Optional hook: detected by the SDK because the class defines it. "service" is this member's
+    // row in `microcloud service list`, present once the greeting is kept here.
+    sdk::Json status(sdk::Context& ctx) {
+        const std::string dir = own_dir(ctx);
+        std::error_code ec;
+        const bool joined = !dir.empty() && std::filesystem::exists(std::filesystem::path(dir) / "hello.txt", ec);
+        sdk::Json out{{"healthy", true}, {"summary", joined ? "greeting kept" : "not joined here"}};
+        if (joined) out["service"] = {{"role", "greeter"}, {"status", "ONLINE"}};
+        return out;
+    }
 
 private:
-    // The member's state directory: every hook's input carries {"member": {"name", "state_dir"}}.
-    static std::string state_dir(sdk::Context& ctx) {
-        const sdk::Json& input = ctx.input();
-        if (!input.contains("member") || !input["member"].is_object()) return {};
-        return input["member"].value("state_dir", "");
+    // This plugin's own persistent directory (hosts before MicroCloud 0.2 send only state_dir).
+    static std::string own_dir(const sdk::Context& ctx) {
+        const sdk::MemberInput member = ctx.member();
+        return member.plugin_dir.empty() ? member.state_dir : member.plugin_dir;
     }
 
     std::string greeting_ = "hello";

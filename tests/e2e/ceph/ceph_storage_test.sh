@@ -102,7 +102,11 @@ for m in 1 2 3; do
   [ "$type" != ext4 ] || fail "m$m's local disk still holds ext4: the wipe was not honoured"
 done
 expect_contains "$(mc 2 status)" "mons in quorum" "status shows Ceph through the ceph status hook"
-pass "3 members formed by preseed in $((t_formed - t0)) ms: HEALTH_OK, 3 mons, 3 OSDs (public on $subnet, cluster on $underlay_subnet), pools of size 3, lxd_cephfs active, remote and local Created (local on the named disks, wiped)"
+services=$(mc 2 service list --format json) || fail "service list on m2"
+echo "$services" | jq -c '[.ceph[] | [.name, .role, .status]]'
+jq -e '[.ceph[] | select(.status == "ONLINE" and (.role | test("mon.*osd"; "s")))] | length == 3' >/dev/null <<<"$services" ||
+  fail "service list does not show Ceph ONLINE with mon and osd on m1-m3: $services"
+pass "3 members formed by preseed in $((t_formed - t0)) ms: HEALTH_OK, 3 mons, 3 OSDs (public on $subnet, cluster on $underlay_subnet), pools of size 3, lxd_cephfs active, remote and local Created (local on the named disks, wiped); service list shows Ceph ONLINE on m1-m3"
 
 # ---- objects and RBD -----------------------------------------------------------------------------------
 in_m 1 sh -c 'd=$(mktemp -d) && for k in $(seq 100); do head -c $((k * 512)) /dev/urandom > "$d/o$k"; rados -p lxd_remote put "e2e-obj-$k" "$d/o$k" || exit 1; done; cat "$d"/o* | md5sum; rm -rf "$d"' >"$TEST_TMP/sum" ||

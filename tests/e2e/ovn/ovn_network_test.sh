@@ -95,7 +95,17 @@ for n in UPLINK default; do
 done
 [ "$(lxc_in 1 profile device get default eth0 network)" = default ] || fail "profile eth0 is not on default: $(lxc_in 1 profile show default)"
 expect_contains "$(mc 2 status)" "chassis registered" "status shows m2's chassis through the ovn status hook"
-pass "3 members formed by preseed in $((t_formed - t0)) ms: NB and SB raft of 3 with a leader, chassis m1 m2 m3 on the underlay, NB refuses plain TCP and strangers' certificates, UPLINK and default Created, profile eth0 on default"
+# service list: every component's members as the components see them (their status hooks).
+services=$(mc 2 service list --format json) || fail "service list on m2"
+echo "$services" | jq -c '{lxd: [.lxd[] | [.name, .status]], ovn: [.ovn[] | [.name, .role, .status]]}'
+jq -e '(.microcloud | length == 3) and ([.lxd[] | select(.status == "Online")] | length == 3) and
+       ([.ovn[] | select(.status == "ONLINE" and (.role | test("NB .*SB .*chassis"; "s")))] | length == 3) and
+       ([.lxd[].address] | all(startswith("https://")))' >/dev/null <<<"$services" ||
+  fail "service list does not show LXD Online and OVN ONLINE (NB, SB, chassis) on m1-m3: $services"
+mc 2 service list | tee "$TEST_TMP/services.txt"
+grep -q '^lxd:$' "$TEST_TMP/services.txt" && grep -q '^ovn:$' "$TEST_TMP/services.txt" ||
+  fail "service list's tables are not headed lxd: and ovn:"
+pass "3 members formed by preseed in $((t_formed - t0)) ms: NB and SB raft of 3 with a leader, chassis m1 m2 m3 on the underlay, NB refuses plain TCP and strangers' certificates, UPLINK and default Created, profile eth0 on default; service list shows LXD and OVN on m1-m3"
 
 # ---- containers on m1 and m3 talk across members and out through the OVN router --------------------------
 image=$(busybox_image "$TEST_TMP") || fail "could not build the busybox image"

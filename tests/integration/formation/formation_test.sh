@@ -102,6 +102,33 @@ cat "$TEST_TMP/ok-m1.out"
 for m in 1 2 3; do wait_online "$m" 3 || fail "m$m does not list 3 ONLINE members"; done
 pass "preseed across 3 members: every member lists 3 ONLINE members"
 
+# ---- upstream's other commands: cluster list -f compact, tokens list/revoke, sql, service list ----------
+out=$(mc 1 cluster list -f compact) || fail "cluster list -f compact"
+echo "$out"
+grep -q '^ *NAME  *ADDRESS  *ROLE  *STATUS' <<<"$out" && ! grep -q '[+|]' <<<"$out" ||
+  fail "compact is not a table without borders: $out"
+[ "$(grep -c ONLINE <<<"$out")" = 3 ] || fail "compact does not list 3 ONLINE members: $out"
+mc 1 cluster add m9 >/dev/null || fail "cluster add m9"
+mc 2 tokens list --format json | jq -e 'any(.[]; .name == "m9")' >/dev/null || fail "tokens list on m2 does not show m9's token"
+mc 2 tokens list | grep -q ' m9 ' || fail "the tokens table does not show m9"
+mc 3 tokens revoke m9 || fail "tokens revoke m9"
+mc 1 tokens list --format json | jq -e 'all(.[]; .name != "m9")' >/dev/null || fail "m9's token is still listed after revoke"
+out=$(mc 1 tokens revoke m9 2>&1) && fail "a second revoke of m9 succeeded"
+expect_contains "$out" 'No join token for "m9"' "revoking a token that is not there names it"
+out=$(mc 1 sql "SELECT name, role FROM members ORDER BY name") || fail "sql SELECT"
+echo "$out"
+for m in m1 m2 m3; do grep -q "| $m " <<<"$out" || fail "sql did not list $m: $out"; done
+mc 2 sql .schema | grep -q "CREATE TABLE join_tokens" || fail "sql .schema does not show the join_tokens table"
+out=$(mc 1 sql "SELECT * FROM no_such_table" 2>&1) && fail "sql accepted a missing table"
+expect_contains "$out" "Statement 1 failed" "a failing statement is named"
+out=$(mc 3 service list) || fail "service list"
+echo "$out"
+grep -q '^microcloud:$' <<<"$out" || fail "service list has no microcloud table: $out"
+[ "$(grep -c ONLINE <<<"$out")" -ge 3 ] || fail "service list does not show 3 ONLINE MicroCloud members: $out"
+expect_contains "$out" "ceph: Not initialized" "a component formed nowhere is Not initialized"
+mc 3 service list --format json | jq -e '.microcloud | length == 3' >/dev/null || fail "service list json"
+pass "cluster list -f compact, tokens list/revoke, sql (SELECT, .schema, errors) and service list as upstream has them"
+
 # ---- add m4 through the initiator, in upstream's unicast form (initiator_address, addresses) -----------
 addr_of() { lab status --format json | jq -r --arg m "$1" '.members[] | select(.name == $m) | .address'; }
 printf 'initiator_address: %s\nsession_passphrase: pig cow dog cat\nlookup_timeout: 20\nsystems:\n- name: m4\n  address: %s\n' \
@@ -129,7 +156,7 @@ jq -e '(.members | length == 4) and all(.members[]; .plugins.ceph.discovery.heal
 out=$(mc 2 status --refrsh 2>&1) && fail "status accepted --refrsh"
 expect_contains "$out" 'Unexpected argument "--refrsh" for status (accepted: --refresh, --format FORMAT)' "status names a wrong flag"
 pass "status leaves Ceph's health query to its status hook; --refresh discovers afresh on every member"
-mc 1 remove m4 >/dev/null || fail "remove m4"
+mc 1 remove m4 -f >/dev/null || fail "remove m4 -f (upstream's --force)"
 for _ in $(seq 50); do mc 4 cluster list >/dev/null 2>&1 || break; sleep 0.2; done
 not_clustered 4
 mc 1 cluster list --format json | jq -e 'length == 3' >/dev/null || fail "m4 still listed after remove"

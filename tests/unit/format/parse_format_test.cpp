@@ -12,10 +12,11 @@ TEST(ParseFormat, AcceptsEveryFormatByName) {
     EXPECT_EQ(parse_format("json"), Format::json);
     EXPECT_EQ(parse_format("yaml"), Format::yaml);
     EXPECT_EQ(parse_format("csv"), Format::csv);
+    EXPECT_EQ(parse_format("compact"), Format::compact);
 }
 
 TEST(ParseFormat, NamesRoundTrip) {
-    for (const auto format : {Format::table, Format::json, Format::yaml, Format::csv}) {
+    for (const auto format : {Format::table, Format::json, Format::yaml, Format::csv, Format::compact}) {
         EXPECT_EQ(parse_format(format_name(format)), format);
     }
 }
@@ -26,7 +27,7 @@ TEST(ParseFormat, RejectsUnknownValueNamingItAndTheAcceptedOnes) {
         FAIL() << "xml was accepted";
     } catch (const Error& error) {
         EXPECT_EQ(error.code(), "invalid_format");
-        EXPECT_STREQ(error.what(), "Invalid value for --format: \"xml\" (accepted: table, json, yaml, csv)");
+        EXPECT_STREQ(error.what(), "Invalid value for --format: \"xml\" (accepted: table, json, yaml, csv, compact)");
         EXPECT_EQ(error.details().at("value"), "xml");
     }
 }

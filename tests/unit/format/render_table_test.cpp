@@ -73,5 +73,24 @@ TEST(RenderTable, RejectsARowWithTheWrongNumberOfCells) {
     }
 }
 
+TEST(RenderCompact, DrawsTheColumnsWithoutBordersOrTrailingBlanks) {
+    const Table table{{"NAME", "ADDRESS", "ROLE"}, {{"m1", "10.0.0.11:9443", "voter"}, {"m10", "10.0.0.20:9443", ""}}};
+    EXPECT_EQ(render(nullptr, table, Format::compact),
+              " NAME     ADDRESS      ROLE\n"
+              " m1    10.0.0.11:9443  voter\n"
+              " m10   10.0.0.20:9443\n");
+}
+
+TEST(RenderTable, BoldHeaderWrapsOnlyTheHeaderTextAndKeepsTheWidths) {
+    const Table table{{"NAME"}, {{"m1"}}};
+    EXPECT_EQ(render(nullptr, table, Format::table, true),
+              "+------+\n"
+              "| \033[1mNAME\033[0m |\n"
+              "+------+\n"
+              "| m1   |\n"
+              "+------+\n");
+    EXPECT_EQ(render(nullptr, table, Format::compact, true), " \033[1mNAME\033[0m\n m1\n");
+}
+
 }  // namespace
 }  // namespace microcloud::host

@@ -98,7 +98,10 @@ typedef struct mc_host_api {
 } mc_host_api;
 
 /** A lifecycle hook: reads call->input, answers through host->reply or host->fail. The host
- *  never runs two hooks of one instance at the same time. Since ABI 1.0. */
+ *  never runs two hooks of one instance at the same time. Every hook's input (a JSON object)
+ *  carries "member": {"name": this member's name, "state_dir": microcloudd's state directory,
+ *  "plugin_dir": a directory of this plugin's own on this member, kept across restarts and
+ *  upgrades, mode 0700 (sent from MicroCloud 0.2 on)}. Since ABI 1.0. */
 typedef mc_status (*mc_hook_fn)(void* instance, mc_call* call);
 
 /** What a plugin's entry symbol returns. The first three fields never move. Since ABI 1.0. */
@@ -150,7 +153,11 @@ typedef struct mc_plugin_descriptor {
     mc_hook_fn issue_token;
     /** Optional (NULL if unsupported): cluster-wide configuration after all joins. Since ABI 1.0. */
     mc_hook_fn configure;
-    /** Optional (NULL if unsupported): the component's health on this member. Since ABI 1.0. */
+    /** Optional (NULL if unsupported): the component's health on this member, a JSON object.
+     *  Its "summary" (text) is the line `microcloud status` shows; its "service" ({"role",
+     *  "status", optional "address"}, read from MicroCloud 0.2 on) is this member's row in
+     *  `microcloud service list`, left out where the component does not run on this member.
+     *  Since ABI 1.0. */
     mc_hook_fn status;
 } mc_plugin_descriptor;
 

@@ -91,6 +91,18 @@ inline bool host_has(const mc_host_api* host, std::size_t offset) {
 
 /// One hook invocation as the plugin sees it: the request and the host's services.
 /// Since ABI 1.0.
+/// What every hook's input says about the member it runs on (its "member" object). Header
+/// helper since MicroCloud 0.2; reads input of ABI 1.0.
+struct MemberInput {
+    /// This member's name in the cluster.
+    std::string name;
+    /// microcloudd's state directory on this member.
+    std::string state_dir;
+    /// The plugin's own persistent directory on this member (mode 0700); empty from hosts before
+    /// MicroCloud 0.2, which do not send it.
+    std::string plugin_dir;
+};
+
 class Context {
 public:
     Context(const mc_host_api* host, mc_call* call)
@@ -102,6 +114,18 @@ public:
 
     /// The hook's request. Since ABI 1.0.
     const Json& input() const noexcept { return input_; }
+
+    /// The input's "member" object, typed; fields the host did not send are empty. Header helper
+    /// since MicroCloud 0.2.
+    MemberInput member() const {
+        const Json member = input_.is_object() ? input_.value("member", Json::object()) : Json::object();
+        if (!member.is_object()) return {};
+        const auto text = [&member](const char* key) {
+            const auto it = member.find(key);
+            return it != member.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        return {text("name"), text("state_dir"), text("plugin_dir")};
+    }
 
     /// Writes to the host's log. Since ABI 1.0.
     void log(mc_log_level level, const std::string& message) const { host_->log(call_, level, message.c_str()); }

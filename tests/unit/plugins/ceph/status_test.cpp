@@ -96,3 +96,17 @@ TEST(CephStatus, DocumentsOfOneCephThatReadSeveralCommands) {
     EXPECT_TRUE(ceph::json_documents("Error initializing cluster client: timed out\n").empty());
     EXPECT_TRUE(ceph::json_documents("").empty());
 }
+
+TEST(CephServiceRow, RolesAsTheyRunHereAndOnlineWhenAllIsWell) {
+    const Json summary{{"quorum", {"m1", "m2", "m3"}}};
+    const Json row = ceph::service_row({"m2", true, true, 2, 2}, summary);
+    EXPECT_EQ(row["role"], "mon\nmgr\nmds\nosd");
+    EXPECT_EQ(row["status"], "ONLINE");
+    EXPECT_EQ(ceph::service_row({"m4", false, false, 1, 1}, summary)["role"], "osd");
+}
+
+TEST(CephServiceRow, SaysWhatIsWrong) {
+    const Json summary{{"quorum", {"m1", "m3"}}};
+    EXPECT_EQ(ceph::service_row({"m2", true, false, 2, 1}, summary)["status"], "mon out of quorum; 1 of 2 OSDs down");
+    EXPECT_EQ(ceph::service_row({"m2", true, false, 1, 1}, nullptr)["status"], "cluster does not answer");
+}

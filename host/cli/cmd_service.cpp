@@ -1,0 +1,102 @@
+// host/cli/cmd_service.cpp - `microcloud service list`: each component's members with their roles
+// and status: MicroCloud's own from the membership, each plugin's from its status hook on every
+// member (the "service" row it reports for that member).
+#include "cli/command.hpp"
+#include "common/error.hpp"
+
+#include <iostream>
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace microcloud::host::cli {
+namespace {
+
+nlohmann::json row(const std::string& name, const std::string& address, const std::string& role,
+                   const std::string& status) {
+    return {{"name", name}, {"address", address}, {"role", role}, {"status", status}};
+}
+
+// component -> its rows; a component some plugin reports health for but no member takes part in
+// has no rows ("Not initialized").
+std::map<std::string, nlohmann::json> service_rows(const nlohmann::json& cluster, const nlohmann::json& status) {
+    std::map<std::string, nlohmann::json> out;
+    out["microcloud"] = nlohmann::json::array();
+    for (const auto& member : cluster)
+        out["microcloud"].push_back(row(member.value("name", ""), member.value("address", ""), member.value("role", ""),
+                                        member.value("status", "")));
+    std::vector<std::string> silent;  // members whose microcloudd did not answer
+    for (const auto& member : status.value("members", nlohmann::json::array())) {
+        const std::string name = member.value("name", "");
+        if (member.value("status", "") == "OFFLINE") {
+            silent.push_back(name);
+            continue;
+        }
+        const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());  // kept: items() refers to it
+        for (const auto& [plugin, entry] : plugins.items()) {
+            if (!entry.contains("health") && !entry.contains("health_error")) continue;  // no status hook
+            nlohmann::json& rows = out[plugin];
+            if (rows.is_null()) rows = nlohmann::json::array();
+            if (entry.contains("health_error")) {
+                rows.push_back(row(name, member.value("address", ""), "",
+                                   "unknown: " + entry["health_error"].value("message", "")));
+                continue;
+            }
+            const nlohmann::json service = entry["health"].value("service", nlohmann::json());
+            if (!service.is_object()) continue;  // the component does not run on this member
+            const std::string address = service.value("address", "");
+            rows.push_back(row(name, address.empty() ? member.value("address", "") : address,
+                               service.value("role", ""), service.value("status", "")));
+        }
+    }
+    // A member that did not answer may or may not run a component: it is shown where there are rows.
+    for (auto& [component, rows] : out)
+        if (component != "microcloud" && !rows.empty())
+            for (const std::string& name : silent) rows.push_back(row(name, "", "", "unknown: microcloudd does not answer"));
+    return out;
+}
+
+}  // namespace
+
+int run_service_list(const Invocation& inv) {
+    if (!inv.args.empty())
+        throw Error("invalid_arguments", "Unexpected argument \"" + inv.args[0] + "\" (usage: microcloud service list)");
+    const DaemonClient client = inv.client();
+    std::map<std::string, nlohmann::json> services = service_rows(client.get("/1.0/cluster"), client.get("/1.0/status"));
+    // MicroCloud first, then the components by name.
+    std::vector<std::pair<std::string, nlohmann::json>> ordered{{"microcloud", services["microcloud"]}};
+    for (auto& [component, rows] : services)
+        if (component != "microcloud") ordered.emplace_back(component, std::move(rows));
+    const auto cells = [](const nlohmann::json& r) {
+        return std::vector<std::string>{r.value("name", ""), r.value("address", ""), r.value("role", ""),
+                                        r.value("status", "")};
+    };
+    if (inv.format != Format::table && inv.format != Format::compact) {
+        nlohmann::json data = nlohmann::json::object();
+        Table table{{"SERVICE", "NAME", "ADDRESS", "ROLE", "STATUS"}, {}};
+        for (const auto& [component, rows] : ordered) {
+            data[component] = rows;
+            for (const auto& r : rows) {
+                std::vector<std::string> line = cells(r);
+                line.insert(line.begin(), component);
+                table.rows.push_back(std::move(line));
+            }
+        }
+        print(inv, data, table);
+        return 0;
+    }
+    // As upstream: one table per component, "Not initialized" for one without members.
+    for (const auto& [component, rows] : ordered) {
+        if (rows.empty()) {
+            std::cout << component << ": Not initialized\n";
+            continue;
+        }
+        std::cout << component << ":\n";
+        Table table{{"NAME", "ADDRESS", "ROLE", "STATUS"}, {}};
+        for (const auto& r : rows) table.rows.push_back(cells(r));
+        print(inv, rows, table);
+    }
+    return 0;
+}
+
+}  // namespace microcloud::host::cli
