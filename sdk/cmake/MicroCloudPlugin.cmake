@@ -42,7 +42,10 @@ function(microcloud_add_plugin)
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${manifest} ${ARG_OUTPUT_DIR}/${ARG_NAME}/manifest.json
     VERBATIM)
   if(NOT ARG_NO_INSTALL)
-    install(TARGETS ${target} LIBRARY DESTINATION ${ARG_INSTALL_DIR}/${ARG_NAME})
-    install(FILES ${manifest} DESTINATION ${ARG_INSTALL_DIR}/${ARG_NAME} RENAME manifest.json)
+    # Component: the project's name (`microcloud` for the built-in plugins). Mode 0644: the worker
+    # dlopen()s the library, nothing executes it.
+    install(TARGETS ${target} LIBRARY DESTINATION ${ARG_INSTALL_DIR}/${ARG_NAME} COMPONENT ${PROJECT_NAME}
+            PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+    install(FILES ${manifest} DESTINATION ${ARG_INSTALL_DIR}/${ARG_NAME} RENAME manifest.json COMPONENT ${PROJECT_NAME})
   endif()
 endfunction()
