@@ -19,7 +19,7 @@ sdk::Json service_status(const sdk::Json& server, const std::function<sdk::Json(
     try {
         member = get("/1.0/cluster/members/" + name);
     } catch (const sdk::Error& e) {
-        out["summary"] = "LXD " + version + ", cluster member " + name + " (its state is unknown: " + e.what() + ")";
+        out["summary"] = "LXD " + version + ", clustered as " + name + " (its state is unknown: " + e.what() + ")";
         return out;
     }
     std::string roles;
@@ -30,7 +30,7 @@ sdk::Json service_status(const sdk::Json& server, const std::function<sdk::Json(
     std::string listed = roles;
     for (char& c : listed)
         if (c == '\n') c = ',';
-    out["summary"] = "LXD " + version + ", cluster member " + status + (listed.empty() ? "" : " (" + listed + ")");
+    out["summary"] = "LXD " + version + ", clustered as " + name + ": " + status + (listed.empty() ? "" : " (" + listed + ")");
     return out;
 }
 

@@ -104,7 +104,7 @@ done
 expect_contains "$(mc 2 status)" "mons in quorum" "status shows Ceph through the ceph status hook"
 services=$(mc 2 service list --format json) || fail "service list on m2"
 echo "$services" | jq -c '[.ceph[] | [.name, .role, .status]]'
-jq -e '[.ceph[] | select(.status == "ONLINE" and (.role | test("mon.*osd"; "s")))] | length == 3' >/dev/null <<<"$services" ||
+jq -e '[.ceph[] | select(.status == "ONLINE" and (.role | contains("mon") and contains("osd")))] | length == 3' >/dev/null <<<"$services" ||
   fail "service list does not show Ceph ONLINE with mon and osd on m1-m3: $services"
 pass "3 members formed by preseed in $((t_formed - t0)) ms: HEALTH_OK, 3 mons, 3 OSDs (public on $subnet, cluster on $underlay_subnet), pools of size 3, lxd_cephfs active, remote and local Created (local on the named disks, wiped); service list shows Ceph ONLINE on m1-m3"
 

@@ -76,7 +76,7 @@ SYSTEM_EXTRA_m1='  ovn_uplink_interface: eth0'
 SYSTEM_EXTRA_m2='  ovn_uplink_interface: uplink0'
 SYSTEM_EXTRA_m3='  ovn_uplink_interface: uplink0'
 write_preseed "$TEST_TMP/dry.yaml" m1 m2 m3
-printf 'ovn:\n  ipv4_gateway: 10.172.9.1/24\n' >>"$TEST_TMP/dry.yaml"
+printf 'ovn:\n  ipv4_gateway: 10.172.9.1/24\n  ipv4_range: 10.172.9.100-10.172.9.150\n' >>"$TEST_TMP/dry.yaml"
 dry 'Interface "eth0" on m1 is a veth pair end' "an ineligible uplink"
 unset SYSTEM_EXTRA_m1 SYSTEM_EXTRA_m2 SYSTEM_EXTRA_m3
 # An LXD clustered by hand (outside MicroCloud) on m1.

@@ -34,7 +34,7 @@ TEST(LxdServiceStatus, AClusterMemberReportsItsRolesStatusAndUrl) {
     EXPECT_EQ(out["service"]["role"], "database\novn-chassis");
     EXPECT_EQ(out["service"]["status"], "Online");
     EXPECT_EQ(out["service"]["address"], "https://10.171.1.12:8443");
-    EXPECT_EQ(out["summary"], "LXD 5.0.2, cluster member Online (database,ovn-chassis)");
+    EXPECT_EQ(out["summary"], "LXD 5.0.2, clustered as m2: Online (database,ovn-chassis)");
 }
 
 TEST(LxdServiceStatus, AnUnreadableMemberEntryIsReportedNotThrown) {
