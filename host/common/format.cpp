@@ -237,8 +237,9 @@ std::string box_lines(const BoxRow& row, const std::vector<std::size_t>& widths,
             const std::size_t gap = widths[column] - display_width(content);
             const std::size_t left = header ? gap / 2 : 0;
             const std::string shown =
-                header && style.bold_header && !content.empty() ? "\033[1m" + content + "\033[0m" : content;
-            out += " " + std::string(left, ' ') + shown + std::string(gap - left, ' ') + (style.borders ? " |" : " ");
+                header && style.bold_header && !content.empty() ? std::string("\033[1m").append(content).append("\033[0m")
+                                                                : content;
+            out.append(1, ' ').append(left, ' ').append(shown).append(gap - left, ' ').append(style.borders ? " |" : " ");
         }
         if (!style.borders) out.erase(out.find_last_not_of(' ') + 1);  // no trailing blanks without a border
         text += out + "\n";
@@ -297,7 +298,8 @@ std::string csv_field(const std::string& field) {
 std::string csv_line(const std::vector<std::string>& fields) {
     std::string line;
     for (std::size_t index = 0; index < fields.size(); ++index) {
-        line += (index == 0 ? "" : ",") + csv_field(fields[index]);
+        if (index > 0) line += ',';
+        line += csv_field(fields[index]);
     }
     return line + "\n";
 }

@@ -20,7 +20,7 @@ nlohmann::json recover_alone(const std::filesystem::path& state_dir) {
     config.id = self->node_id;
     config.address = self->address;
     config.data_dir = database_dir(state_dir);
-    config.bind_address = "@";
+    config.bind_address.assign(1, '@');  // an abstract socket (assign: GCC 12 warns falsely on = "@")
     cluster::DqliteNode node(std::move(config));
     node.recover({{self->node_id, self->address, cluster::Role::voter}});
     return {{"name", self->name}, {"address", self->address}, {"node_id", self->node_id}, {"role", "voter"}};

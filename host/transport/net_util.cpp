@@ -43,7 +43,7 @@ std::string format_address(const sockaddr* address, socklen_t length) {
     if (address->sa_family == AF_INET6 && length >= static_cast<socklen_t>(sizeof(sockaddr_in6))) {
         const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
         ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-        return "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
+        return std::string("[").append(text).append("]:").append(std::to_string(ntohs(v6->sin6_port)));
     }
     return {};
 }

@@ -453,7 +453,9 @@ void learn_monitors(const CephOps& ops, const Json& input) {
     for (const auto& [member, report] : reports.items()) {
         if (!report.is_object()) continue;
         const std::string address = address_in(report.value("addresses", Json::array()), network);
-        if (!address.empty()) reach += (reach.empty() ? "" : ",") + mon_host_value({address});
+        if (address.empty()) continue;
+        if (!reach.empty()) reach += ',';
+        reach += mon_host_value({address});
     }
     if (reach.empty() || reach == known) return;
     const Json monmap = ops.try_query({"-m", reach, "mon", "dump"});

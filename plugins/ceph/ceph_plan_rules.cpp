@@ -41,7 +41,7 @@ void check_programs(const Json& input, const std::vector<std::string>& members, 
         if (report.value("present", false)) continue;
         std::string reasons;
         for (const auto& reason : report.value("reasons", Json::array()))
-            reasons += (reasons.empty() ? "" : " ") + reason.get<std::string>();
+            reasons.append(reasons.empty() ? "" : " ").append(reason.get<std::string>());
         problems.error("ceph", "Ceph cannot be set up on " + member + ": " +
                                    (reasons.empty() ? std::string("it was not discovered there.") : reasons) +
                                    " Install ceph-mon, ceph-mgr, ceph-osd and ceph-common there, or leave Ceph out "

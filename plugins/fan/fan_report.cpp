@@ -28,8 +28,9 @@ std::vector<std::string> ipv4_addresses_of(const Json& facts, const std::string&
         for (const auto& address : iface.at("addresses")) {
             if (text_field(address, "family") != "inet") continue;
             auto prefix = address.value("prefix", Json());
-            out.push_back(text_field(address, "address") +
-                          (prefix.is_number_integer() ? "/" + std::to_string(prefix.get<int>()) : ""));
+            std::string text = text_field(address, "address");
+            if (prefix.is_number_integer()) text.append("/").append(std::to_string(prefix.get<int>()));
+            out.push_back(std::move(text));
         }
     }
     return out;

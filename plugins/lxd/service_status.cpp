@@ -24,7 +24,7 @@ sdk::Json service_status(const sdk::Json& server, const std::function<sdk::Json(
     }
     std::string roles;
     for (const auto& role : member.value("roles", sdk::Json::array()))
-        if (role.is_string()) roles += (roles.empty() ? "" : "\n") + role.get<std::string>();
+        if (role.is_string()) roles.append(roles.empty() ? "" : "\n").append(role.get<std::string>());
     const std::string status = member.value("status", std::string("unknown"));
     out["service"] = {{"role", roles}, {"status", status}, {"address", member.value("url", std::string())}};
     std::string listed = roles;

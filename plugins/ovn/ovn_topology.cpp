@@ -14,7 +14,7 @@ std::string ssl_endpoint(const std::string& ip, int port) {
 
 std::string ssl_remotes(const std::vector<Central>& centrals, int port) {
     std::string out;
-    for (const Central& central : centrals) out += (out.empty() ? "" : ",") + ssl_endpoint(central.address, port);
+    for (const Central& central : centrals) out.append(out.empty() ? "" : ",").append(ssl_endpoint(central.address, port));
     return out;
 }
 
