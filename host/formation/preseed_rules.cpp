@@ -229,8 +229,6 @@ PreseedRole validate_preseed(const Preseed& p, const LocalContext& local) {
             rule("Invalid address \"" + system.address + "\" of system \"" + system.name + "\" (must be an IP address)",
                  "systems[" + std::to_string(i) + "].address");
     }
-    if (uplinks > 0 && p.ovn.ipv4_gateway.empty() && p.ovn.ipv6_gateway.empty())
-        rule("Either the IPv4 or IPv6 gateway has to be set on the uplink network", "ovn");
     check_uplink(p);
     for (const char* field : {"public_network", "internal_network"}) {
         const std::string& value =
@@ -242,8 +240,21 @@ PreseedRole validate_preseed(const Preseed& p, const LocalContext& local) {
 
     // Which part this machine plays.
     const bool by_name = !p.initiator.empty() && p.initiator == local.name;
-    const bool by_address = !p.initiator_address.empty() && std::find(local.addresses.begin(), local.addresses.end(),
-                                                                      p.initiator_address) != local.addresses.end();
+    // By address: one of this machine's addresses, or (as upstream compares its listen address)
+    // the address its own system entry gives, IPv6 included; compared as addresses, not text.
+    const auto same_address = [](const std::string& a, const std::string& b) {
+        unsigned char x[16] = {}, y[16] = {};
+        const int family = a.find(':') == std::string::npos ? AF_INET : AF_INET6;
+        return ::inet_pton(family, a.c_str(), x) == 1 && ::inet_pton(family, b.c_str(), y) == 1 &&
+               std::equal(std::begin(x), std::end(x), std::begin(y));
+    };
+    const bool by_address =
+        !p.initiator_address.empty() &&
+        (std::any_of(local.addresses.begin(), local.addresses.end(),
+                     [&](const std::string& a) { return same_address(a, p.initiator_address); }) ||
+         std::any_of(p.systems.begin(), p.systems.end(), [&](const PreseedSystem& s) {
+             return s.name == local.name && same_address(s.address, p.initiator_address);
+         }));
     const bool listed =
         std::any_of(p.systems.begin(), p.systems.end(), [&](const PreseedSystem& s) { return s.name == local.name; });
     if (by_name || by_address) {

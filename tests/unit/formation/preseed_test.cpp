@@ -220,6 +220,23 @@ INSTANTIATE_TEST_SUITE_P(
         return name;
     });
 
+// Upstream's member_add example: the initiator not listed, the new system with an uplink and no
+// ovn section (the gateway rule is a bootstrap's only).
+TEST(Preseed, AddingASystemWithAnUplinkNeedsNoGateway) {
+    const Preseed add = parse_preseed(base("", "- name: m4\n  ovn_uplink_interface: eth1\n"));
+    EXPECT_EQ(validate_preseed(add, LocalContext{"m1", {"10.0.0.11"}, true}), PreseedRole::initiator_add);
+}
+
+// Unicast with IPv6: the machine whose system entry has the initiator's address is the initiator,
+// whichever way the address is written.
+TEST(Preseed, AnIpv6InitiatorAddressIsFoundInTheSystemsEntry) {
+    const Preseed p = parse_preseed(
+        "initiator_address: 'fd00::11'\nsession_passphrase: x\nsystems:\n- name: m1\n  address: 'fd00:0::11'\n"
+        "- name: m2\n  address: 'fd00::12'\n");
+    EXPECT_EQ(validate_preseed(p, LocalContext{"m1", {"10.0.0.11"}, false}), PreseedRole::initiator_bootstrap);
+    EXPECT_EQ(validate_preseed(p, LocalContext{"m2", {"10.0.0.12"}, false}), PreseedRole::joiner);
+}
+
 TEST(Preseed, RoleFollowsInitiatorAndSystems) {
     EXPECT_EQ(validate_preseed(parse_preseed(base()), kM1), PreseedRole::initiator_bootstrap);
     EXPECT_EQ(validate_preseed(parse_preseed(base()), LocalContext{"m2", {"10.0.0.12"}, false}), PreseedRole::joiner);
