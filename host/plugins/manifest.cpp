@@ -105,6 +105,8 @@ Manifest read_manifest(const std::filesystem::path& dir) {
 
     if (m.id.empty()) reader.fail("id", "is empty", "a reverse-DNS id such as \"org.example.thing\"");
     if (m.name.empty()) reader.fail("name", "is empty", "a short name such as \"lxd\"");
+    // The name becomes a directory name (the plugin's own state directory).
+    if (!is_plain_file_name(m.name)) reader.fail("name", "is \"" + m.name + "\"", "a plain name such as \"lxd\", no '/'");
     if (!is_plain_file_name(m.library))
         reader.fail("library", "is \"" + m.library + "\"", "a file name beside the manifest");
     auto abi = parse_abi(reader.text("abi"));

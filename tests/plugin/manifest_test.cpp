@@ -212,6 +212,18 @@ TEST_F(ReadManifest, LibraryOutsideThePluginDirectoryIsRefused) {
     }
 }
 
+// The name is the plugin's state directory's name: a path is refused.
+TEST_F(ReadManifest, NameThatIsAPathIsRefused) {
+    for (const char* name : {"/etc", "..", "a/b"}) {
+        json doc = valid_manifest();
+        doc["name"] = name;
+        write(doc);
+        host::Error e = error();
+        EXPECT_EQ(e.code(), "manifest_invalid") << name;
+        EXPECT_TRUE(names_field(e.what(), "name")) << name;
+    }
+}
+
 // The manifests the fixtures ship are read like any other (the broken ones are tested above).
 TEST(FixtureManifests, GoodFixtureManifestReads) {
     Manifest m = read_manifest(fixture_dir("good", "good_plugin"));
