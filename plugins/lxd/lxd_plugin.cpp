@@ -179,7 +179,9 @@ Json LxdPlugin::join(sdk::Context& ctx) {
         // Before the join: a joining LXD starts the cluster's networks as it joins.
         prepare_for_ovn(ctx, api, !input.value("bootstrap", false));
         Json result;
-        if (input.value("bootstrap", false)) {
+        bootstrapped_ = input.value("bootstrap", false);
+        if (bootstrapped_) {
+            bare_before_ = lxd_is_bare(api);
             ctx.info("lxd: bootstrapping LXD's cluster on " + member + " at " + lxd_address(ip));
             result = bootstrap_cluster(api, member, ip, prior_);
         } else {
@@ -302,6 +304,14 @@ Json LxdPlugin::configure(sdk::Context& ctx) {
     return report;
 }
 
+bool LxdPlugin::lxd_is_bare(const LxdApi& api) const {
+    try {
+        return api.get("/1.0/instances").empty() && api.get("/1.0/storage-pools").empty();
+    } catch (const sdk::Error&) {
+        return false;  // unknown counts as not bare: nothing is set aside then
+    }
+}
+
 bool LxdPlugin::lxd_answers(const sdk::Context& ctx) const {
     const std::string path = socket_or_empty();
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -335,6 +345,11 @@ Json LxdPlugin::roll_back_without_lxd(const sdk::Context& ctx, const std::string
     tls_files_ = ReplacedFiles{};
     ovn_connection_before_.reset();  // a setting in the database set aside below
     if (!prior_.began_clustering()) return Json{{"left", false}, {"detail", "LXD does not run; this run did not cluster it"}};
+    if (bootstrapped_ && !bare_before_)
+        throw sdk::Error("teardown_incomplete",
+                         "LXD on " + member + " does not run, and it held instances or storage pools before this run "
+                         "bootstrapped its cluster: its database is left as it is. Once LXD runs again, it is a "
+                         "one-member cluster; take it back with `lxd cluster edit` or keep it clustered");
     const std::string path = socket_or_empty();
     if (path.empty())
         throw sdk::Error("teardown_incomplete", "LXD on " + member + " does not run and its directory is unknown "

@@ -55,6 +55,8 @@ private:
     // a `joining` LXD 5.0 starts those networks with its own value of the (cluster-wide)
     // network.ovn.northbound_connection, set here to the cluster's.
     void prepare_for_ovn(const sdk::Context& ctx, const LxdApi& api, bool joining);
+    // True when LXD has no instances and no storage pools.
+    bool lxd_is_bare(const LxdApi& api) const;
     // True when LXD's socket is there and LXD answers on it.
     bool lxd_answers(const sdk::Context& ctx) const;
     // A rollback on `member` whose LXD does not run: when this run's join clustered it, its
@@ -70,6 +72,10 @@ private:
     ReplacedFiles tls_files_;  // OVN TLS files this run's join wrote for LXD 5.0, for teardown
     std::optional<std::string> ovn_connection_before_;  // network.ovn.northbound_connection before the join set it
     AppliedChanges applied_;  // what this run's configure created, for teardown
+    // This run bootstrapped LXD's cluster here, and whether that LXD had no instances and no
+    // storage pools before: only then may a rollback without LXD set its database aside.
+    bool bootstrapped_ = false;
+    bool bare_before_ = true;
 };
 
 }  // namespace microcloud::plugins::lxd

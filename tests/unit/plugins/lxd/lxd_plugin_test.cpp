@@ -257,6 +257,8 @@ void answer_a_bootstrap(test::FakeHost& host, const Json& local_disk, const std:
     host.answer_http(at, "/1.0", 200, test::read_data("get_1.0.json"));
     host.answer_http(at, "/internal/ready", 200, ok_sync);
     host.answer_http(at, "/1.0/storage-pools?recursion=1", 200, sync_with(Json::array()));
+    host.answer_http(at, "/1.0/instances", 200, sync_with(Json::array()));  // a bare LXD before
+    host.answer_http(at, "/1.0/storage-pools", 200, sync_with(Json::array()));
     host.answer_request(at, "PATCH", "/1.0", 200, ok_sync);
     host.answer_request(at, "PUT", "/1.0/cluster", 200, ok_sync);
     host.set_input({{"member", {{"name", "m1"}}},
@@ -340,6 +342,30 @@ TEST(LxdPlugin, ARollbackWhoseLxdDiedAfterTheJoinSetsItsClusterStateAside) {
     // A second rollback of the same run has nothing left to set aside.
     auto again = gone.context();
     EXPECT_EQ(plugin.teardown(again).at("left"), false);
+    fs::remove_all(dir);
+}
+
+TEST(LxdPlugin, ARollbackWithoutLxdLeavesTheDatabaseOfAnLxdThatHadInstancesBeforeItsBootstrap) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("lxd-had-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "database");
+    const std::string at = (dir / "unix.socket").string();
+    test::FakeHost running;
+    answer_a_bootstrap(running, {{"path", "/dev/loop3"}, {"wipe", false}}, "dir", at);
+    running.answer_http(at, "/1.0/instances", 200, sync_with(Json::array({"/1.0/instances/c1"})));
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", dir.string()}}, {at}));
+    auto join = running.context();
+    plugin.join(join);
+    test::FakeHost gone;
+    gone.set_input({{"member", {{"name", "m1"}}}, {"mode", "rollback"}, {"force", true}, {"run_members", {"m1"}}});
+    auto rollback = gone.context();
+    try {
+        plugin.teardown(rollback);
+        ADD_FAILURE() << "the rollback set aside the database of an LXD that had instances";
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.code(), "teardown_incomplete");
+    }
+    EXPECT_TRUE(fs::exists(dir / "database"));
     fs::remove_all(dir);
 }
 
