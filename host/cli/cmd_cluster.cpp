@@ -56,7 +56,7 @@ int run_cluster_bootstrap(const Invocation& inv) {
 int run_cluster_add(const Invocation& inv) {
     const Parsed p = parse(inv, "cluster add", 1, false, "cluster add NAME");
     const nlohmann::json issued = inv.client().post("/1.0/cluster/tokens", {{"name", p.positional[0]}});
-    if (inv.format == Format::table) {
+    if (inv.format == Format::table || inv.format == Format::compact) {
         std::cout << issued.value("token", "") << "\n";  // what the joiner pastes
         return 0;
     }
@@ -133,13 +133,13 @@ int run_preseed(const Invocation& inv) {
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
         throw Error("invalid_preseed",
                     "No preseed given on standard input (usage: microcloud preseed [--dry-run] < FILE)");
-    const bool live = inv.format == Format::table;
+    const bool live = inv.format == Format::table || inv.format == Format::compact;
     const nlohmann::json result = inv.client().post_streaming("/1.0/preseed", {{"preseed", text}, {"dry_run", dry_run}},
                                                               [live](const std::string& line) {
                                                                   if (live)
                                                                       std::cout << "  " << line << "\n" << std::flush;
                                                               });
-    if (inv.format != Format::table) {
+    if (!live) {
         print(inv, result, {});
         return 0;
     }
@@ -183,7 +183,7 @@ int remove_member(const Invocation& inv, bool components) {
     po::store(po::command_line_parser(inv.args).options(options).positional(positional).run(), vm);
     po::notify(vm);
     if (names.size() != 1) throw Error("invalid_arguments", "Usage: microcloud remove NAME [--force]");
-    const bool live = inv.format == Format::table;
+    const bool live = inv.format == Format::table || inv.format == Format::compact;
     const nlohmann::json removed = inv.client().post_streaming(
         "/1.0/cluster/remove", {{"name", names[0]}, {"force", force}, {"components", components}},
         [live](const std::string& line) {

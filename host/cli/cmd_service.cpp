@@ -38,10 +38,12 @@ std::map<std::string, nlohmann::json> service_rows(const nlohmann::json& cluster
             nlohmann::json& rows = out[plugin];
             if (rows.is_null()) rows = nlohmann::json::array();
             if (entry.contains("health_error")) {
+                const nlohmann::json& error = entry["health_error"];
                 rows.push_back(row(name, member.value("address", ""), "",
-                                   "unknown: " + entry["health_error"].value("message", "")));
+                                   "unknown: " + (error.is_object() ? error.value("message", "") : error.dump())));
                 continue;
             }
+            if (!entry["health"].is_object()) continue;  // a plugin's own shape: no row to read
             const nlohmann::json service = entry["health"].value("service", nlohmann::json());
             if (!service.is_object()) continue;  // the component does not run on this member
             const std::string address = service.value("address", "");

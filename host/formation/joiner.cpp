@@ -77,7 +77,10 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
         } catch (const Error& error) {
             if (std::string(error.what()) == "Invalid HMAC")
                 throw Error("session_wrong_passphrase", "Wrong passphrase", {{"initiator", initiator.name}});
-            const bool no_session_yet = reply.status == 404 && !options.initiator_address.empty() &&
+            const bool no_session_yet = reply.status == 404 &&
+                                        (error.code() == "session_not_found" ||
+                                         std::string(error.what()) == "There is no active session") &&
+                                        !options.initiator_address.empty() &&
                                         std::chrono::steady_clock::now() + std::chrono::seconds(1) < session_deadline;
             if (!no_session_yet) throw;
             if (options.cancelled && options.cancelled())

@@ -100,8 +100,13 @@ nlohmann::json run_sql(cluster::Client& client, const std::string& text) {
                 results.push_back({{"type", "exec"}, {"rows_affected", client.exec(statement).rows_affected}});
             }
         } catch (const Error& error) {
+            // The first statement's error goes up as it is: nothing ran yet, so the store may
+            // reconnect and retry (a leader change). After it, the batch cannot be run again.
+            if (index == 0) throw;
             throw Error("sql_failed", "Statement " + std::to_string(index + 1) + " failed: " + error.what(),
-                        {{"statement", statement}, {"index", index + 1}});
+                        {{"statement", statement},
+                         {"index", index + 1},
+                         {"cause", {{"code", error.code()}, {"details", error.details()}}}});
         }
     }
     return {{"results", results}};

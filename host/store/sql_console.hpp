@@ -20,8 +20,9 @@ std::vector<std::string> split_statements(const std::string& text);
 // - otherwise {"results": [...]}, one per statement in order: a statement that yields rows
 //   (SELECT, WITH, PRAGMA, EXPLAIN, VALUES) gives {"type": "select", "columns": [...],
 //   "rows": [[...]]}, any other {"type": "exec", "rows_affected": N}.
-// A failing statement stops the batch with the database's error, prefixed with its number
-// (Error("sql_failed", details "statement", "index")); the ones before it have taken effect.
+// A failing statement stops the batch: the first one with the database's own error (nothing ran,
+// so the caller may retry), a later one with Error("sql_failed", "Statement N failed: ...",
+// details "statement", "index", "cause"); the ones before it have taken effect.
 nlohmann::json run_sql(cluster::Client& client, const std::string& text);
 
 }  // namespace microcloud::host::store

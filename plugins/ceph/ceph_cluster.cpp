@@ -743,7 +743,9 @@ Json CephCluster::status(const sdk::Context& ctx) const {
     out["formed"] = true;
     Json mine = Json::array();
     std::size_t up = 0, in = 0;
-    if (const Json tree = document_with(batch.documents, "nodes"); tree.is_object()) {
+    const Json tree = document_with(batch.documents, "nodes");
+    here.osds_known = tree.is_object();
+    if (tree.is_object()) {
         const auto ids = osds_of_host(tree, marker->member);
         for (const auto& node : tree.value("nodes", Json::array())) {
             if (node.value("type", "") != "osd") continue;

@@ -98,7 +98,9 @@ sdk::Json service_row(const MemberDaemons& here, const sdk::Json& summary) {
         const sdk::Json quorum = summary.value("quorum", sdk::Json::array());
         const bool in_quorum = quorum.is_array() && std::find(quorum.begin(), quorum.end(), sdk::Json(here.member)) != quorum.end();
         if (here.mon && !in_quorum) add_problem("mon out of quorum");
-        if (here.osds_up < here.osds)
+        if (here.osds > 0 && !here.osds_known)
+            add_problem("OSD state unknown");
+        else if (here.osds_up < here.osds)
             add_problem(std::to_string(here.osds - here.osds_up) + " of " + std::to_string(here.osds) + " OSDs down");
     }
     return {{"role", role}, {"status", problem.empty() ? "ONLINE" : problem}};

@@ -42,6 +42,7 @@ struct MemberDaemons {
     bool mds = false;
     std::size_t osds = 0;
     std::size_t osds_up = 0;
+    bool osds_known = true;  // false when the OSD tree could not be read
 };
 
 // This member's row in `microcloud service list`: {"role": "mon", "mgr", "mds", "osd" as they run

@@ -109,4 +109,5 @@ TEST(CephServiceRow, SaysWhatIsWrong) {
     const Json summary{{"quorum", {"m1", "m3"}}};
     EXPECT_EQ(ceph::service_row({"m2", true, false, 2, 1}, summary)["status"], "mon out of quorum; 1 of 2 OSDs down");
     EXPECT_EQ(ceph::service_row({"m2", true, false, 1, 1}, nullptr)["status"], "cluster does not answer");
+    EXPECT_EQ(ceph::service_row({"m2", true, false, 2, 0, false}, summary)["status"], "mon out of quorum; OSD state unknown");
 }
