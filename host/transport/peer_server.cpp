@@ -21,7 +21,6 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -413,9 +412,6 @@ void PeerServer::State::handle(TlsStream& stream, std::optional<std::uint64_t>& 
             const int status = code == "http_invalid" ? 400 : code == "http_head_too_large" ? 431 : 413;
             send(stream,
                  error_answer(status, error.what(), code == "http_invalid" ? "invalid_request" : "request_too_large"));
-            // The refused request's buffers (up to the limits) are freed by now; glibc keeps such
-            // memory in its per-thread arenas unless asked to give it back.
-            if (code != "http_invalid") ::malloc_trim(0);
         } else {
             spdlog::debug("peer server on {}: {}", bound, error.what());
         }
