@@ -50,16 +50,25 @@ Member::Member(DaemonConfig config)
     scan.config = config_.plugin_config;
     scan.idle_stop = config_.plugin_idle_stop;
     registry_.scan(scan);
+    // Each loaded plugin's own directory, made once here (root only: a plugin may keep secrets
+    // there), not on every hook call.
+    for (const auto& record : registry_.records()) {
+        if (record.state != plugins::PluginState::loaded) continue;
+        const std::filesystem::path dir = plugin_dir(record.name);
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+        if (ec) spdlog::warn("cannot make the state directory {} of plugin {}: {}", dir.string(), record.name, ec.message());
+    }
+}
+
+std::filesystem::path Member::plugin_dir(const std::string& plugin) const {
+    return config_.state_dir / "plugin-state" / plugin;
 }
 
 nlohmann::json Member::member_input(const std::string& plugin) const {
-    // The plugin's own directory, made on first use (root only: a plugin may keep secrets there).
-    const std::filesystem::path dir = config_.state_dir / "plugin-state" / plugin;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-    if (ec) spdlog::warn("cannot make the state directory {} of plugin {}: {}", dir.string(), plugin, ec.message());
-    return {{"member", {{"name", name_}, {"state_dir", config_.state_dir.string()}, {"plugin_dir", dir.string()}}}};
+    return {{"member",
+             {{"name", name_}, {"state_dir", config_.state_dir.string()}, {"plugin_dir", plugin_dir(plugin).string()}}}};
 }
 
 nlohmann::json Member::info() const {

@@ -54,8 +54,10 @@ public:
 
 private:
     // What every hook's input carries about this member for `plugin`: {"member": {"name",
-    // "state_dir", "plugin_dir" (the plugin's own persistent directory, made here)}}.
+    // "state_dir", "plugin_dir" (the plugin's own persistent directory, made at start-up)}}.
     nlohmann::json member_input(const std::string& plugin) const;
+    // STATE_DIR/plugin-state/PLUGIN.
+    std::filesystem::path plugin_dir(const std::string& plugin) const;
 
     DaemonConfig config_;
     std::string name_;
