@@ -80,6 +80,7 @@ void forget_if_orphaned(const Preseed& preseed, const PreseedContext& context,
             context.membership.abandon();
             return;
         }
+        if (standing == "not_clustered") return;  // a removal notice took it out meanwhile
         if (standing != "unknown" || std::chrono::steady_clock::now() >= deadline) {
             say("This member's cluster answers it as " + standing);
             return;

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace microcloud::host::membership {
 namespace {
@@ -323,15 +324,17 @@ nlohmann::json Membership::join(const std::string& token_text, const std::string
 void Membership::leave_loop(std::stop_token stop) {
     std::unique_lock lock(leave_mutex_);
     while (!stop.stop_requested()) {
-        leave_wake_.wait(lock, stop, [this] { return leave_requested_.load(); });
+        leave_wake_.wait(lock, stop, [this] { return !leave_cluster_.empty(); });
         if (stop.stop_requested()) return;
-        leave_requested_ = false;
+        const std::string cluster = std::exchange(leave_cluster_, std::string());
         lock.unlock();
         {
             const std::lock_guard member_lock(mutex_);
-            if (local_) {
+            if (local_ && cluster_identity_ && cluster_identity_->fingerprint == cluster) {
                 spdlog::warn("member {} was removed from its cluster; forgetting the cluster state", local_->name);
                 discard_cluster_state();
+            } else if (local_) {
+                spdlog::info("member {}: a removal notice for an earlier cluster is ignored", local_->name);
             }
         }
         lock.lock();

@@ -167,8 +167,10 @@ private:
     std::optional<LocalMember> local_{};
     std::optional<trust::Identity> cluster_identity_{};
     std::unique_ptr<Runtime> runtime_;
-    // Set by a peer that removed this member; the leaver thread then forgets the cluster.
-    std::atomic<bool> leave_requested_{false};
+    // Set by a peer that removed this member: the fingerprint of the cluster it was removed from.
+    // The leaver thread then forgets that cluster, and only that one: a notice that arrives late
+    // must not take a member out of the next cluster it joined. Guarded by leave_mutex_.
+    std::string leave_cluster_{};
     std::mutex leave_mutex_;
     std::condition_variable_any leave_wake_;
     std::function<nlohmann::json(bool refresh)> local_status_{};

@@ -74,9 +74,12 @@ void Membership::register_routes(Runtime& rt) {
                      return ok(remove_locked(rt, text_field(parse_body(request), "name")));
                  });
     server.route("POST", "/1.0/cluster/removed", transport::Access::trusted,
-                 [this](const transport::PeerRequest& request) {
+                 [this, cluster = cluster_identity_->fingerprint](const transport::PeerRequest& request) {
                      spdlog::warn("member at {} says this member was removed from the cluster", request.remote_address);
-                     leave_requested_ = true;
+                     {
+                         const std::lock_guard lock(leave_mutex_);
+                         leave_cluster_ = cluster;
+                     }
                      leave_wake_.notify_all();
                      return ok(nullptr);
                  });
