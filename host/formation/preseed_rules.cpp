@@ -1,6 +1,7 @@
 // host/formation/preseed_rules.cpp - upstream's preseed rules, checked in upstream's order, each
 // failure carrying upstream's message and the field it concerns.
 #include "common/error.hpp"
+#include "formation/address_rules.hpp"
 #include "formation/disk_selection.hpp"
 #include "formation/preseed.hpp"
 
@@ -18,66 +19,6 @@ namespace {
 
 [[noreturn]] void rule(const std::string& message, const std::string& field) {
     throw Error("invalid_preseed", message, {{"field", field}});
-}
-
-std::optional<std::uint32_t> ipv4(const std::string& text) {
-    in_addr address{};
-    if (::inet_pton(AF_INET, text.c_str(), &address) != 1) return std::nullopt;
-    return ntohl(address.s_addr);
-}
-
-bool is_ip(const std::string& text) {
-    unsigned char buffer[16];
-    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
-}
-
-struct Cidr4 {
-    std::uint32_t address = 0;
-    int prefix = 0;
-    std::uint32_t mask() const { return prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix); }
-    std::uint32_t network() const { return address & mask(); }
-    std::uint32_t broadcast() const { return network() | ~mask(); }
-    bool contains(std::uint32_t ip) const { return (ip & mask()) == network(); }
-};
-
-std::optional<Cidr4> cidr4(const std::string& text) {
-    const auto slash = text.find('/');
-    if (slash == std::string::npos) return std::nullopt;
-    const auto address = ipv4(text.substr(0, slash));
-    const std::string prefix = text.substr(slash + 1);
-    if (!address || prefix.empty() || prefix.size() > 2 || prefix.find_first_not_of("0123456789") != std::string::npos)
-        return std::nullopt;
-    const int bits = std::stoi(prefix);
-    if (bits > 32) return std::nullopt;
-    return Cidr4{*address, bits};
-}
-
-bool is_cidr6(const std::string& text) {
-    const auto slash = text.find('/');
-    if (slash == std::string::npos) return false;
-    unsigned char buffer[16];
-    const std::string prefix = text.substr(slash + 1);
-    return ::inet_pton(AF_INET6, text.substr(0, slash).c_str(), buffer) == 1 && !prefix.empty() && prefix.size() <= 3 &&
-           prefix.find_first_not_of("0123456789") == std::string::npos && std::stoi(prefix) <= 128;
-}
-
-// Why `text` is not an IP network in CIDR form, in the words of Go's net.ParseCIDR and LXD's
-// validate.IsNetwork (which upstream quotes), or nothing when it is one.
-std::optional<std::string> not_a_network(const std::string& text) {
-    const auto slash = text.find('/');
-    unsigned char address[16] = {};
-    const std::string host = slash == std::string::npos ? text : text.substr(0, slash);
-    const bool v4 = ::inet_pton(AF_INET, host.c_str(), address) == 1;
-    if (!v4 && ::inet_pton(AF_INET6, host.c_str(), address) != 1) return "invalid CIDR address: " + text;
-    if (v4 ? !cidr4(text) : !is_cidr6(text)) return "invalid CIDR address: " + text;
-    const int bits = std::stoi(text.substr(slash + 1));
-    const int size = v4 ? 4 : 16;
-    for (int byte = 0; byte < size; ++byte) {
-        const int keep = std::clamp(bits - byte * 8, 0, 8);
-        const auto host_bits = static_cast<unsigned char>(0xFF >> keep);
-        if ((address[byte] & host_bits) != 0) return "Not an IP network address \"" + text + "\"";
-    }
-    return std::nullopt;
 }
 
 void check_uplink(const Preseed& p) {
