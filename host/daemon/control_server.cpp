@@ -131,7 +131,14 @@ ControlServer::~ControlServer() {
 void ControlServer::routes() {
     server_.Get("/1.0", json_get([this] { return member_.info(); }));
     server_.Get("/1.0/plugins", json_get([this] { return member_.plugins(); }));
-    server_.Get("/1.0/system", json_get([this] { return member_.system_facts(); }));
+    // ?target=NAME: another cluster member's facts (asked over mTLS).
+    server_.Get("/1.0/system", [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string target = req.get_param_value("target");
+        json_get([this, target] {
+            if (target.empty() || target == member_.name()) return member_.system_facts();
+            return membership_.member_facts(target);
+        })(req, res);
+    });
     server_.Get("/1.0/discovery", json_get([this] { return member_.discovery(); }));
     // ?refresh=1: every plugin discovers afresh (status otherwise reuses the version probes).
     server_.Get("/1.0/status", [this](const httplib::Request& req, httplib::Response& res) {
@@ -210,7 +217,8 @@ void ControlServer::routes() {
     server_.Post("/1.0/session/stop",
                  streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
                                                        const Cancelled&) {
-                     return sessions_.stop(body.value("reason", ""), body.value("abort", false), progress);
+                     return sessions_.stop(body.value("reason", ""), body.value("abort", false), progress,
+                                           body.value("setup", nlohmann::json()));
                  }));
     server_.Post("/1.0/session/joining",
                  streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,

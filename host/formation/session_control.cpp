@@ -6,6 +6,8 @@
 #include "common/version.hpp"
 #include "discovery/interface_choice.hpp"
 #include "formation/joiner.hpp"
+#include "formation/preseed.hpp"
+#include "formation/preseed_disks.hpp"
 #include "formation/preseed_run.hpp"
 #include "membership/member_file.hpp"
 #include "trust/passphrase.hpp"
@@ -148,7 +150,8 @@ nlohmann::json SessionControl::select(const std::set<std::string>& names) {
 }
 
 nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
-                                    const std::function<void(const std::string&)>& progress) {
+                                    const std::function<void(const std::string&)>& progress,
+                                    const nlohmann::json& setup) {
     const std::lock_guard lock(mutex_);
     retire_if_gave_up();
     std::shared_ptr<InitiatorSession> session;
@@ -167,7 +170,11 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
     }
     const std::set<std::string> admitted = session->admitted();
     if (abort) {
-        if (bootstrapped && admitted.empty()) membership_.abandon();
+        // What this session changed goes: the systems it admitted, and an init's cluster.
+        if (!admitted.empty())
+            undo_admissions(membership_, admitted, bootstrapped);
+        else if (bootstrapped)
+            membership_.abandon();
         return {{"stopped", true}, {"admitted", admitted}};
     }
     nlohmann::json steps = nlohmann::json::array();
@@ -180,11 +187,24 @@ nlohmann::json SessionControl::stop(const std::string& reason, bool abort,
                                      .components = components_,
                                      .join_concurrency = join_concurrency_,
                                      .progress = {}};
-        const nlohmann::json components = run_components(
-            component_run(context, admitted, bootstrapped, nlohmann::json::object(), [&](const std::string& line) {
-                steps.push_back(line);
-                if (progress) progress(line);
-            }));
+        const auto say = [&](const std::string& line) {
+            steps.push_back(line);
+            if (progress) progress(line);
+        };
+        ComponentRun run = component_run(context, admitted, bootstrapped, nlohmann::json::object(), say);
+        if (setup.is_object()) {
+            std::set<std::string> plugin_sections;
+            for (const auto& plugin : components_)
+                if (!plugin.config_section.empty()) plugin_sections.insert(plugin.config_section);
+            const Preseed answers = parse_preseed(setup.dump(), plugin_sections);
+            std::vector<std::string> taking_part(admitted.begin(), admitted.end());
+            if (bootstrapped) taking_part.insert(taking_part.begin(), name_);
+            run.config = answers.document;
+            run.disks = choose_disks(
+                answers, taking_part, bootstrapped,
+                [this](const std::string& member) { return membership_.member_facts(member); }, say);
+        }
+        const nlohmann::json components = run_components(run);
         return {{"stopped", true}, {"admitted", admitted}, {"components", components}, {"steps", steps}};
     } catch (const Error& error) {
         spdlog::warn("forming the components failed: {}; removing the systems of this session", error.what());

@@ -45,10 +45,15 @@ public:
     nlohmann::json select(const std::set<std::string>& names);
     // Ends the session. Without `abort`, the admitted systems then join the components (see
     // components.hpp); if that fails they are removed again (and an init's cluster forgotten).
-    // With `abort` after an init that admitted nobody, the bootstrapped cluster is forgotten.
+    // With `abort`, the systems it admitted are removed again, and an init's cluster forgotten.
     // Joiners still waiting get `reason`. A session that stopped by itself is ended the same way.
+    // `setup`: the answers of the interactive questions as a preseed document (upstream's format:
+    // systems[].storage, ovn_uplink_interface, ovn_underlay_ip, the ovn and ceph sections), which
+    // chooses the disks and configures the components as a preseed file would; null: no storage or
+    // network was asked for.
     nlohmann::json stop(const std::string& reason, bool abort,
-                        const std::function<void(const std::string&)>& progress = {});
+                        const std::function<void(const std::string&)>& progress = {},
+                        const nlohmann::json& setup = nullptr);
 
     // The joiner's side (`microcloud join`): passphrase, where to look, this member's address.
     // Blocks until joined; returns the join result with the progress lines.
