@@ -1,8 +1,14 @@
 // host/cli/cmd_session.cpp - `microcloud init`, `add` and `join`: the interactive trust session.
-// Questions are read as lines from standard input, so a script can answer them; the initiator
-// shows systems as they are found and adds the ones the user names (or all found so far).
+// On a terminal the systems and disks are tables chosen with the keys; otherwise every question is
+// answered by a line of standard input, so a script can answer them (host/interactive). After the
+// systems joined, the storage and network questions make a preseed document that forms the
+// components; --print-preseed prints it at the end.
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "discovery/interface_choice.hpp"
+#include "interactive/setup_questions.hpp"
+#include "interactive/terminal_asker.hpp"
+#include "transport/net_util.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -12,6 +18,8 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -22,60 +30,15 @@ namespace {
 
 namespace po = boost::program_options;
 
-// Lines from standard input that can be waited for with a timeout.
-class LineReader {
-public:
-    // A whole line, or nullopt when none arrived within `wait`. Throws Error("aborted") at end of input.
-    std::optional<std::string> line(std::chrono::milliseconds wait) {
-        for (;;) {
-            if (const auto end = buffer_.find('\n'); end != std::string::npos) {
-                std::string out = buffer_.substr(0, end);
-                buffer_.erase(0, end + 1);
-                if (!out.empty() && out.back() == '\r') out.pop_back();
-                return out;
-            }
-            if (closed_) {
-                if (!buffer_.empty()) return std::exchange(buffer_, {});
-                throw Error("aborted", "Standard input ended before the question was answered");
-            }
-            pollfd in{STDIN_FILENO, POLLIN, 0};
-            if (::poll(&in, 1, static_cast<int>(wait.count())) <= 0) return std::nullopt;
-            char chunk[4096];
-            const ssize_t got = ::read(STDIN_FILENO, chunk, sizeof chunk);
-            if (got <= 0)
-                closed_ = true;
-            else
-                buffer_.append(chunk, static_cast<std::size_t>(got));
-        }
-    }
-    std::string ask(const std::string& question) {
-        std::cout << question << std::flush;
-        auto answer = line(std::chrono::hours(24));
-        std::cout << "\n";
-        return answer.value_or("");
-    }
-
-private:
-    std::string buffer_;
-    bool closed_ = false;
-};
-
-std::string trim(std::string text) {
-    text.erase(0, text.find_first_not_of(" \t"));
-    text.erase(text.find_last_not_of(" \t") + 1);
-    return text;
-}
-
-bool yes(const std::string& answer, bool fallback) {
-    const std::string a = trim(answer);
-    if (a.empty()) return fallback;
-    if (a == "yes" || a == "y") return true;
-    if (a == "no" || a == "n") return false;
-    throw Error("invalid_arguments", "Invalid answer \"" + a + "\" (accepted: yes or no)");
+// A terminal on both ends: tables with the keys; otherwise plain lines (a script answers).
+std::unique_ptr<interactive::LineAsker> make_asker(interactive::LineReader& in, const Invocation& inv) {
+    if (::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1)
+        return std::make_unique<interactive::TerminalAsker>(in, std::cout, inv.color);
+    return std::make_unique<interactive::LineAsker>(in, std::cout);
 }
 
 // Asks which of this machine's global IPv4 addresses MicroCloud uses.
-std::string ask_address(const Invocation& inv, LineReader& in) {
+std::string ask_address(const Invocation& inv, interactive::Asker& asker) {
     const nlohmann::json facts = inv.client().get("/1.0/system");
     std::vector<std::pair<std::string, std::string>> choices;  // address, interface
     for (const auto& interface : facts.value("interfaces", nlohmann::json::array()))
@@ -83,63 +46,40 @@ std::string ask_address(const Invocation& inv, LineReader& in) {
             if (address.value("family", "") == "inet" && address.value("scope", "global") == "global")
                 choices.emplace_back(address.value("address", ""), interface.value("name", ""));
     if (choices.empty()) throw Error("invalid_address", "This machine has no global IPv4 address for MicroCloud");
-    std::cout << "Select an address for MicroCloud's internal traffic:\n";
+    std::string listing = "Select an address for MicroCloud's internal traffic:";
     for (std::size_t i = 0; i < choices.size(); ++i)
-        std::cout << "  " << i + 1 << ") " << choices[i].first << " (" << choices[i].second << ")\n";
-    const std::string answer = trim(in.ask("Address [default=" + choices.front().first + "]: "));
-    if (answer.empty()) return choices.front().first;
+        listing += "\n  " + std::to_string(i + 1) + ") " + choices[i].first + " (" + choices[i].second + ")";
+    asker.say(listing);
+    const std::string answer = asker.ask_string("Address", choices.front().first, [&](const std::string& a) {
+        for (std::size_t i = 0; i < choices.size(); ++i)
+            if (a == std::to_string(i + 1) || a == choices[i].first) return std::string();
+        return std::string("give one of the listed numbers or addresses");
+    });
     for (std::size_t i = 0; i < choices.size(); ++i)
-        if (answer == std::to_string(i + 1) || answer == choices[i].first) return choices[i].first;
-    throw Error("invalid_address", "Invalid answer \"" + answer + "\": give one of the listed numbers or addresses",
-                {{"field", "address"}, {"value", answer}});
+        if (answer == std::to_string(i + 1)) return choices[i].first;
+    return answer;
 }
 
-// Shows systems as they are found and selects the ones named on a line of input (or all found
-// so far for an empty line); waits for them to be members; ends the session.
-void run_selection(const Invocation& inv, LineReader& in) {
-    const DaemonClient client = inv.client();
-    std::cout << "Type the names of the systems to add, separated by spaces, or press Enter to add every system "
-                 "found so far.\n"
-              << std::flush;
-    std::set<std::string> shown;
-    std::optional<std::set<std::string>> wanted;  // set once the user answered
-    std::set<std::string> selected;
-    for (;;) {
+// Shows systems as they are found and admits the ones chosen; waits for them to be members.
+std::set<std::string> choose_systems(const DaemonClient& client, interactive::LineAsker& asker) {
+    asker.describe_found = [](const interactive::Row& row) {
+        return "Found system " + row[0] + " at " + row[1] + " using fingerprint " + row[2];
+    };
+    const auto pending = [&client] {
+        std::vector<interactive::Row> rows;
         const nlohmann::json session = client.get("/1.0/session");
-        std::set<std::string> pending;
-        for (const auto& joiner : session.value("pending", nlohmann::json::array())) {
-            const std::string name = joiner.value("name", "");
-            pending.insert(name);
-            if (shown.insert(name).second)
-                std::cout << "Found system " << name << " at " << joiner.value("address", "") << " using fingerprint "
-                          << joiner.value("fingerprint", "").substr(0, 12) << "\n"
-                          << std::flush;
-        }
-        if (!wanted) {
-            if (auto answer = in.line(std::chrono::milliseconds(300))) {
-                std::istringstream words(*answer);
-                std::set<std::string> names;
-                for (std::string word; words >> word;) names.insert(word);
-                wanted = names;
-            }
-        } else {
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        }
-        if (wanted) {
-            const std::set<std::string> target = wanted->empty() ? pending : *wanted;
-            if (target.empty()) {
-                wanted.reset();  // nothing found yet: keep waiting for an answer
-                continue;
-            }
-            if (std::includes(pending.begin(), pending.end(), target.begin(), target.end())) {
-                nlohmann::json names = nlohmann::json::array();
-                for (const auto& name : target) names.push_back(name);
-                client.post("/1.0/session/select", {{"names", names}});
-                selected = target;
-                break;
-            }
-        }
-    }
+        for (const auto& joiner : session.value("pending", nlohmann::json::array()))
+            rows.push_back({joiner.value("name", ""), joiner.value("address", ""),
+                            joiner.value("fingerprint", "").substr(0, 12)});
+        return rows;
+    };
+    std::set<std::string> selected;
+    for (const auto& row : asker.select_live("Select the systems to add to the cluster:", {"NAME", "ADDRESS", "FINGERPRINT"},
+                                             pending, std::chrono::milliseconds(300)))
+        selected.insert(row.front());
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& name : selected) names.push_back(name);
+    client.post("/1.0/session/select", {{"names", names}});
     std::cout << "Adding " << selected.size() << " system(s) ...\n" << std::flush;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
     for (;;) {
@@ -151,8 +91,75 @@ void run_selection(const Invocation& inv, LineReader& in) {
             throw Error("formation_timeout", "The selected systems did not all join within 5 minutes");
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
+    return selected;
+}
+
+// What the storage and network questions need: each system's facts and OVN report, which
+// components are loaded, and the MicroCloud network.
+interactive::SetupInput setup_input(const DaemonClient& client, const std::set<std::string>& systems, bool bootstrap) {
+    interactive::SetupInput input;
+    input.bootstrap = bootstrap;
+    input.initiator = client.get("/1.0").value("name", "");
+    for (const auto& plugin : client.get("/1.0/plugins")) {
+        if (plugin.value("state", "") != "loaded") continue;
+        input.ceph = input.ceph || plugin.value("name", "") == "ceph";
+        input.ovn = input.ovn || plugin.value("name", "") == "ovn";
+    }
+    std::map<std::string, std::string> addresses;
+    for (const auto& member : client.get("/1.0/cluster"))
+        addresses[member.value("name", "")] = transport::net::host_of(member.value("address", ""));
+    const std::string own = addresses[input.initiator];
+    input.lookup_subnet =
+        discovery::interface_for_subnet(client.get("/1.0/system").value("interfaces", nlohmann::json::array()),
+                                        own + "/32")
+            .subnet;
+    std::map<std::string, nlohmann::json> ovn_reports;
+    if (input.ovn) {
+        const nlohmann::json status = client.get("/1.0/status");
+        for (const auto& member : status.value("members", nlohmann::json::array())) {
+            const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());
+            const nlohmann::json ovn = plugins.value("ovn", nlohmann::json::object());
+            ovn_reports[member.value("name", "")] = ovn.value("discovery", nlohmann::json());
+        }
+    }
+    std::vector<std::string> order(systems.begin(), systems.end());
+    if (bootstrap) order.insert(order.begin(), input.initiator);
+    for (const auto& name : order)
+        input.members.push_back({name, addresses[name],
+                                 client.get("/1.0/system?target=" + name),
+                                 ovn_reports.contains(name) ? ovn_reports[name] : nlohmann::json()});
+    return input;
+}
+
+// Starts the session (init: bootstrapping on `address`), prints what joiners need, has the systems
+// chosen, asks the storage and network questions, forms the components.
+int run_session(const Invocation& inv, interactive::LineAsker& asker, bool bootstrap, const std::string& address,
+                bool print_preseed) {
+    const DaemonClient client = inv.client();
+    const nlohmann::json started =
+        client.post("/1.0/session/initiating", {{"bootstrap", bootstrap}, {"address", address}});
+    std::cout << "Use the following command on systems that you want to join the cluster:\n\n"
+              << "  microcloud join\n\n"
+              << "When requested, enter the passphrase:\n\n"
+              << "  " << started.value("passphrase", "") << "\n\n"
+              << "Verify the fingerprint " << started.value("fingerprint", "")
+              << " is displayed on joining systems.\nWaiting to detect systems ...\n"
+              << std::flush;
+    nlohmann::json setup;
+    try {
+        const std::set<std::string> systems = choose_systems(client, asker);
+        setup = interactive::ask_setup(asker, setup_input(client, systems, bootstrap));
+    } catch (...) {
+        // Nothing is left of this run: the admitted systems leave, an init's cluster is forgotten.
+        try {
+            client.post("/1.0/session/stop", {{"reason", "Initiator aborted the setup"}, {"abort", true}});
+        } catch (const std::exception& undo) {
+            std::cerr << "Warning: could not undo the session: " << undo.what() << "\n";
+        }
+        throw;
+    }
     std::cout << "Forming the components ...\n" << std::flush;
-    client.post_streaming("/1.0/session/stop", {{"reason", "The initiator finished the setup"}},
+    client.post_streaming("/1.0/session/stop", {{"reason", "The initiator finished the setup"}, {"setup", setup}},
                           [](const std::string& line) { std::cout << "  " << line << "\n"
                                                                   << std::flush; });
     // Give the leader a moment to hand out the votes, so the table shows the roles that stay.
@@ -164,64 +171,58 @@ void run_selection(const Invocation& inv, LineReader& in) {
         if (voters >= std::min<std::size_t>(members.size(), 3)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
-}
-
-// Starts the session (init: bootstrapping on `address`), prints what joiners need, selects.
-int run_session(const Invocation& inv, LineReader& in, bool bootstrap, const std::string& address) {
-    const DaemonClient client = inv.client();
-    const nlohmann::json started =
-        client.post("/1.0/session/initiating", {{"bootstrap", bootstrap}, {"address", address}});
-    std::cout << "Use the following command on systems that you want to join the cluster:\n\n"
-              << "  microcloud join\n\n"
-              << "When requested, enter the passphrase:\n\n"
-              << "  " << started.value("passphrase", "") << "\n\n"
-              << "Verify the fingerprint " << started.value("fingerprint", "")
-              << " is displayed on joining systems.\nWaiting to detect systems ...\n"
-              << std::flush;
-    try {
-        run_selection(inv, in);
-    } catch (...) {
-        try {
-            client.post("/1.0/session/stop", {{"reason", "Initiator aborted the setup"}, {"abort", true}});
-        } catch (const std::exception&) {
-        }
-        throw;
-    }
     Table table{{"NAME", "ADDRESS", "ROLE", "STATUS"}, {}};
     const nlohmann::json members = client.get("/1.0/cluster");
     for (const auto& member : members)
         table.rows.push_back({member.value("name", ""), member.value("address", ""), member.value("role", ""),
                               member.value("status", "")});
     print(inv, members, table);
+    if (print_preseed) {
+        // The same setup as a preseed file: `microcloud preseed` forms it again without questions.
+        nlohmann::json file = setup;
+        file["session_passphrase"] = started.value("passphrase", "");
+        std::cout << "\n# The equivalent preseed file:\n" << render(file, Table{}, Format::yaml) << std::flush;
+    }
     return 0;
+}
+
+// --print-preseed, the one option of init and add.
+bool parse_print_preseed(const Invocation& inv, const std::string& usage) {
+    bool print_preseed = false;
+    for (const auto& arg : inv.args) {
+        if (arg != "--print-preseed") throw Error("invalid_arguments", "Unknown argument \"" + arg + "\". Usage: " + usage);
+        print_preseed = true;
+    }
+    return print_preseed;
 }
 
 }  // namespace
 
 int run_init(const Invocation& inv) {
-    if (!inv.args.empty()) throw Error("invalid_arguments", "Usage: microcloud init");
+    const bool print_preseed = parse_print_preseed(inv, "microcloud init [--print-preseed]");
     try {
         inv.client().get("/1.0/cluster");
         throw Error("already_clustered", "MicroCloud is already initialized");
     } catch (const Error& error) {
         if (error.code() != "not_clustered") throw;
     }
-    LineReader in;
-    const bool several =
-        yes(in.ask("Do you want to set up more than one cluster member? (yes/no) [default=yes]: "), true);
-    const std::string address = ask_address(inv, in);
+    interactive::LineReader in(STDIN_FILENO);
+    const auto asker = make_asker(in, inv);
+    const bool several = asker->ask_bool("Do you want to set up more than one cluster member?", true);
+    const std::string address = ask_address(inv, *asker);
     if (!several) {
         inv.client().post("/1.0/cluster/bootstrap", {{"address", address}});
         std::cout << "MicroCloud is ready with this member alone, on " << address << ".\n";
         return 0;
     }
-    return run_session(inv, in, true, address);
+    return run_session(inv, *asker, true, address, print_preseed);
 }
 
 int run_add(const Invocation& inv) {
-    if (!inv.args.empty()) throw Error("invalid_arguments", "Usage: microcloud add");
-    LineReader in;
-    return run_session(inv, in, false, "");
+    const bool print_preseed = parse_print_preseed(inv, "microcloud add [--print-preseed]");
+    interactive::LineReader in(STDIN_FILENO);
+    const auto asker = make_asker(in, inv);
+    return run_session(inv, *asker, false, "", print_preseed);
 }
 
 int run_join(const Invocation& inv) {
@@ -237,8 +238,10 @@ int run_join(const Invocation& inv) {
     po::notify(vm);
     if (lookup_timeout <= 0 || session_timeout <= 0)
         throw Error("invalid_arguments", "The timeouts must be positive numbers of seconds");
-    LineReader in;
-    const std::string passphrase = in.ask("Passphrase: ");
+    interactive::LineReader in(STDIN_FILENO);
+    std::cout << "Passphrase: " << std::flush;
+    const std::string passphrase = in.line(std::chrono::hours(24)).value_or("");
+    std::cout << "\n";
     std::cout << "Searching for an eligible system ...\n" << std::flush;
     inv.client().post_streaming(
         "/1.0/session/joining",
