@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/version.hpp"
 #include "formation/preseed_run.hpp"
+#include "formation/service_add.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -199,6 +200,24 @@ void ControlServer::routes() {
                                                              .cancelled = cancelled,
                                                              .state_dir = member_.state_dir()};
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
+                 }));
+    // microcloud service add: {"services": [names], "setup": preseed document or null}.
+    server_.Post("/1.0/services/add",
+                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
+                                                       const Cancelled& cancelled) {
+                     std::set<std::string> services;
+                     for (const auto& name : body.value("services", nlohmann::json::array()))
+                         if (name.is_string()) services.insert(name.get<std::string>());
+                     const formation::PreseedContext context{.membership = membership_,
+                                                             .facts = member_.system_facts(),
+                                                             .name = member_.name(),
+                                                             .version = kVersion,
+                                                             .services = member_.services(),
+                                                             .components = member_.components(),
+                                                             .join_concurrency = member_.join_concurrency(),
+                                                             .progress = progress,
+                                                             .cancelled = cancelled};
+                     return formation::add_services(context, services, body.value("setup", nlohmann::json()));
                  }));
     server_.Post("/1.0/session/initiating", json_handler([this](const nlohmann::json& body) {
                      formation::SessionStart start;

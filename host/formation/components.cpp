@@ -173,9 +173,24 @@ private:
         return run_.config.at(plugin.config_section);
     }
 
+    // Whether `plugin` is bootstrapped in this run, and who joins it: the run's own, or for
+    // service add every member but the first for an added plugin and no one for the others.
+    bool bootstraps(const std::string& plugin) const {
+        return run_.adding.empty() ? run_.bootstrap : run_.adding.contains(plugin);
+    }
+    std::vector<std::string> joining_of(const std::string& plugin) const {
+        if (run_.adding.empty()) return run_.joining;
+        if (!run_.adding.contains(plugin)) return {};
+        return {run_.members.begin() + 1, run_.members.end()};
+    }
+
     nlohmann::json plan_for(const ComponentPlugin& plugin) const {
-        return {{"members", run_.members},     {"addresses", run_.addresses}, {"joining", run_.joining},
-                {"bootstrap", run_.bootstrap}, {"config", config_of(plugin)}, {"preseed", run_.config},
+        return {{"members", run_.members},
+                {"addresses", run_.addresses},
+                {"joining", joining_of(plugin.name)},
+                {"bootstrap", bootstraps(plugin.name)},
+                {"config", config_of(plugin)},
+                {"preseed", run_.config},
                 {"disks", run_.disks}};
     }
 
@@ -246,8 +261,21 @@ private:
     std::vector<ComponentPlugin> validate() {
         std::vector<ComponentPlugin> taking_part;
         for (const auto& wave : waves_of(run_.plugins))
-            for (const auto& name : wave) validate_one(plugin(name), taking_part);
+            for (const auto& name : wave)
+                if (concerned(name)) validate_one(plugin(name), taking_part);
         return taking_part;
+    }
+
+    // Whether `name` takes part in this run: always in a formation; in a service add when it is
+    // added or ordered after one that is (directly or through others).
+    bool concerned(const std::string& name) const {
+        if (run_.adding.empty() || run_.adding.contains(name)) return true;
+        for (const auto& before : plugin(name).after)
+            if (before != name && std::any_of(run_.plugins.begin(), run_.plugins.end(),
+                                              [&](const ComponentPlugin& p) { return p.name == before; }) &&
+                concerned(before))
+                return true;
+        return false;
     }
 
     void validate_one(const ComponentPlugin& plugin, std::vector<ComponentPlugin>& taking_part) {
@@ -308,7 +336,7 @@ private:
             const std::lock_guard lock(mutex_);
             input["published"] = published_;
         }
-        if (run_.bootstrap) {
+        if (bootstraps(name)) {
             stop_if_cancelled(leader(), name, "bootstrap");
             say("Bootstrapping " + name + " on " + leader());
             nlohmann::json bootstrap = input;
@@ -324,7 +352,7 @@ private:
                                    ? std::max(run_.join_concurrency, p.join_concurrency)
                                    : std::min(run_.join_concurrency, p.join_concurrency);
         std::vector<std::future<void>> joins;
-        for (const auto& member : run_.joining) {
+        for (const auto& member : joining_of(name)) {
             if (member == leader()) continue;
             if (limit != 0 && joins.size() == limit) {
                 finish_all(joins);  // the configured number of joins at a time

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct ComponentRun {
     std::map<std::string, std::string> addresses{};    // member name -> its IP address (hooks get it)
     unsigned join_concurrency = 0;                     // joins of one component at once (0: every one)
     std::vector<ComponentPlugin> plugins{};            // the plugins loaded on the initiator
+    // `microcloud service add`: the plugins formed anew on every member in this run (bootstrapped
+    // on the first, joined by all the others). When set, only these and the plugins ordered after
+    // them (`after`, which configure with what the new ones published, e.g. LXD's remote pool) take
+    // part; those others join no one. Empty: a formation (bootstrap and joining as above).
+    std::set<std::string> adding{};
     nlohmann::json config = nlohmann::json::object();  // the preseed document
     // The disks chosen from the preseed (formation/disk_selection.hpp): member -> {"local",
     // "ceph", "passed_over"}; an empty object when the preseed names no storage.

@@ -300,6 +300,44 @@ TEST(Components, OneProviderOfACapabilityTakesPartTheFirstInWaveOrder) {
     EXPECT_EQ(report["plugins"]["ovn"]["state"], "skipped");
 }
 
+TEST(Components, ServiceAddFormsTheAddedPluginOnEveryMemberAndTheOnesAfterItOnlyConfigure) {
+    Fake fake;
+    ComponentRun run = make_run(fake);
+    run.joining = {};  // a running cloud: nobody joins the membership
+    run.bootstrap = false;
+    run.adding = {"ceph"};
+    const nlohmann::json report = run_components(run);
+    EXPECT_EQ(report["plugins"]["ceph"]["state"], "formed") << report.dump();
+    EXPECT_EQ(report["plugins"]["ceph"]["joined"].size(), 3u);  // m1 first (its bootstrap), m2 and m3 in parallel
+    EXPECT_EQ(report["plugins"]["ceph"]["joined"][0], "m1");
+    EXPECT_TRUE(fake.inputs["m1 ceph join"].value("bootstrap", false));
+    EXPECT_EQ(fake.inputs["m2 ceph join"]["token"], "ceph-token-m2");
+    EXPECT_EQ(fake.inputs["m1 ceph validate"]["joining"], nlohmann::json({"m2", "m3"}));
+    // LXD comes after Ceph: it joins no one, and configures with what Ceph published.
+    EXPECT_FALSE(fake.called("m1 lxd join"));
+    EXPECT_FALSE(fake.called("m2 lxd join"));
+    EXPECT_TRUE(fake.inputs["m1 lxd configure"]["published"].contains("ceph"));
+    EXPECT_EQ(fake.inputs["m1 lxd configure"]["joining"], nlohmann::json::array());
+    EXPECT_FALSE(fake.inputs["m1 lxd configure"].value("bootstrap", true));
+    // OVN is neither added nor after Ceph: it takes no part at all.
+    EXPECT_FALSE(fake.called("m1 ovn validate"));
+    EXPECT_FALSE(fake.called("m1 ovn configure"));
+    EXPECT_FALSE(report["plugins"].contains("ovn"));
+}
+
+TEST(Components, AFailedServiceAddRollsBackTheAddedPluginsJoins) {
+    Fake fake;
+    fake.fail_join_on = "m3 ceph";
+    ComponentRun run = make_run(fake);
+    run.joining = {};
+    run.bootstrap = false;
+    run.adding = {"ceph"};
+    EXPECT_THROW(run_components(run), Error);
+    EXPECT_TRUE(fake.called("m1 ceph teardown"));
+    EXPECT_TRUE(fake.called("m2 ceph teardown"));
+    EXPECT_FALSE(fake.called("m1 lxd configure"));
+}
+
 TEST(Components, CheckOnlyDiscoversAndValidates) {
     Fake fake;
     fake.not_implemented = {"ovn"};
