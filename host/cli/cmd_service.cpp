@@ -1,11 +1,16 @@
 // host/cli/cmd_service.cpp - `microcloud service list`: each component's members with their roles
 // and status: MicroCloud's own from the membership, each plugin's from its status hook on every
-// member (the "service" row it reports for that member).
+// member (the "service" row it reports for that member). `microcloud service add`: the components
+// no member runs yet (or those named) formed on every member, after upstream's questions for them.
 #include "cli/command.hpp"
+#include "cli/setup_input.hpp"
 #include "common/error.hpp"
+
+#include <unistd.h>
 
 #include <iostream>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -98,6 +103,63 @@ int run_service_list(const Invocation& inv) {
         for (const auto& r : rows) table.rows.push_back(cells(r));
         print(inv, rows, table);
     }
+    return 0;
+}
+
+int run_service_add(const Invocation& inv) {
+    const DaemonClient client = inv.client();
+    nlohmann::json cluster;
+    try {
+        cluster = client.get("/1.0/cluster");
+    } catch (const Error& error) {
+        if (error.code() != "not_clustered") throw;
+        throw Error("not_clustered", "MicroCloud is uninitialized, run 'microcloud init' first");
+    }
+    const std::map<std::string, nlohmann::json> services = service_rows(cluster, client.get("/1.0/status"));
+    std::set<std::string> adding;
+    for (const auto& name : inv.args) {
+        if (name.starts_with("-"))
+            throw Error("invalid_arguments", "Unknown option \"" + name + "\" (usage: microcloud service add [NAME...])");
+        const auto found = services.find(name);
+        if (name == "microcloud" || (found != services.end() && !found->second.empty()))
+            throw Error("invalid_services", "Service \"" + name + "\" is already set up (see: microcloud service list)",
+                        {{"field", "services"}, {"value", name}});
+        adding.insert(name);
+    }
+    if (inv.args.empty())  // the components some plugin reports on but no member runs
+        for (const auto& [name, rows] : services)
+            if (name != "microcloud" && rows.empty()) adding.insert(name);
+    if (adding.empty()) throw Error("nothing_to_add", "All services have already been set up");
+    std::string names;
+    for (const auto& name : adding) names += (names.empty() ? "" : ", ") + name;
+    std::cout << "Adding services: " << names << "\n" << std::flush;
+
+    // Upstream's questions for the components being added (their disks and networks); every
+    // member takes part, this one first.
+    nlohmann::json setup;
+    if (adding.contains("ceph") || adding.contains("ovn")) {
+        const std::string self = client.get("/1.0").value("name", "");
+        std::vector<std::string> members{self};
+        for (const auto& member : cluster)
+            if (member.value("name", "") != self) members.push_back(member.value("name", ""));
+        interactive::SetupInput input = setup_input(client, members, true);
+        input.local = false;  // the cloud has its local storage already
+        input.ceph = input.ceph && adding.contains("ceph");
+        input.ovn = input.ovn && adding.contains("ovn");
+        interactive::LineReader in(STDIN_FILENO);
+        const auto asker = make_asker(in, inv);
+        setup = interactive::ask_setup(*asker, input);
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& name : adding) list.push_back(name);
+    const nlohmann::json report = client.post_streaming(
+        "/1.0/services/add", {{"services", list}, {"setup", setup}},
+        [](const std::string& line) { std::cout << "  " << line << "\n" << std::flush; });
+    if (inv.format == Format::json || inv.format == Format::yaml) {
+        print(inv, report, Table{});
+        return 0;
+    }
+    std::cout << "MicroCloud is ready\n";
     return 0;
 }
 

@@ -4,11 +4,9 @@
 // systems joined, the storage and network questions make a preseed document that forms the
 // components; --print-preseed prints it at the end.
 #include "cli/command.hpp"
+#include "cli/setup_input.hpp"
 #include "common/error.hpp"
-#include "discovery/interface_choice.hpp"
 #include "interactive/setup_questions.hpp"
-#include "interactive/terminal_asker.hpp"
-#include "transport/net_util.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -29,13 +27,6 @@ namespace microcloud::host::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-// A terminal on both ends: tables with the keys; otherwise plain lines (a script answers).
-std::unique_ptr<interactive::LineAsker> make_asker(interactive::LineReader& in, const Invocation& inv) {
-    if (::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1)
-        return std::make_unique<interactive::TerminalAsker>(in, std::cout, inv.color);
-    return std::make_unique<interactive::LineAsker>(in, std::cout);
-}
 
 // Asks which of this machine's global IPv4 addresses MicroCloud uses.
 std::string ask_address(const Invocation& inv, interactive::Asker& asker) {
@@ -94,43 +85,6 @@ std::set<std::string> choose_systems(const DaemonClient& client, interactive::Li
     return selected;
 }
 
-// What the storage and network questions need: each system's facts and OVN report, which
-// components are loaded, and the MicroCloud network.
-interactive::SetupInput setup_input(const DaemonClient& client, const std::set<std::string>& systems, bool bootstrap) {
-    interactive::SetupInput input;
-    input.bootstrap = bootstrap;
-    input.initiator = client.get("/1.0").value("name", "");
-    for (const auto& plugin : client.get("/1.0/plugins")) {
-        if (plugin.value("state", "") != "loaded") continue;
-        input.ceph = input.ceph || plugin.value("name", "") == "ceph";
-        input.ovn = input.ovn || plugin.value("name", "") == "ovn";
-    }
-    std::map<std::string, std::string> addresses;
-    for (const auto& member : client.get("/1.0/cluster"))
-        addresses[member.value("name", "")] = transport::net::host_of(member.value("address", ""));
-    const std::string own = addresses[input.initiator];
-    input.lookup_subnet =
-        discovery::interface_for_subnet(client.get("/1.0/system").value("interfaces", nlohmann::json::array()),
-                                        own + "/32")
-            .subnet;
-    std::map<std::string, nlohmann::json> ovn_reports;
-    if (input.ovn) {
-        const nlohmann::json status = client.get("/1.0/status");
-        for (const auto& member : status.value("members", nlohmann::json::array())) {
-            const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());
-            const nlohmann::json ovn = plugins.value("ovn", nlohmann::json::object());
-            ovn_reports[member.value("name", "")] = ovn.value("discovery", nlohmann::json());
-        }
-    }
-    std::vector<std::string> order(systems.begin(), systems.end());
-    if (bootstrap) order.insert(order.begin(), input.initiator);
-    for (const auto& name : order)
-        input.members.push_back({name, addresses[name],
-                                 client.get("/1.0/system?target=" + name),
-                                 ovn_reports.contains(name) ? ovn_reports[name] : nlohmann::json()});
-    return input;
-}
-
 // Starts the session (init: bootstrapping on `address`), prints what joiners need, has the systems
 // chosen, asks the storage and network questions, forms the components.
 int run_session(const Invocation& inv, interactive::LineAsker& asker, bool bootstrap, const std::string& address,
@@ -148,7 +102,9 @@ int run_session(const Invocation& inv, interactive::LineAsker& asker, bool boots
     nlohmann::json setup;
     try {
         const std::set<std::string> systems = choose_systems(client, asker);
-        setup = interactive::ask_setup(asker, setup_input(client, systems, bootstrap));
+        std::vector<std::string> members(systems.begin(), systems.end());
+        if (bootstrap) members.insert(members.begin(), client.get("/1.0").value("name", ""));
+        setup = interactive::ask_setup(asker, setup_input(client, members, bootstrap));
     } catch (...) {
         // Nothing is left of this run: the admitted systems leave, an init's cluster is forgotten.
         try {

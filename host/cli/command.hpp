@@ -51,5 +51,6 @@ int run_tokens_list(const Invocation& inv);
 int run_tokens_revoke(const Invocation& inv);
 int run_sql(const Invocation& inv);
 int run_service_list(const Invocation& inv);
+int run_service_add(const Invocation& inv);
 
 }  // namespace microcloud::host::cli

@@ -28,6 +28,7 @@ const std::vector<Command>& commands() {
         {{"preseed"}, "Form or grow the cluster from a preseed file on stdin (--dry-run: check only)", &run_preseed},
         {{"remove"}, "Remove the member NAME from every component, then the cluster (--force/-f)", &run_remove, true},
         {{"service", "list"}, "List each component's members, their roles and status", &run_service_list},
+        {{"service", "add"}, "Form components enabled after the cloud was formed, on every member", &run_service_add},
         {{"tokens", "list"}, "List the join tokens that can still be used", &run_tokens_list},
         {{"tokens", "revoke"}, "Revoke the join tokens of the joiner NAME", &run_tokens_revoke},
         {{"sql"}, "Run SQL (or .schema) on the cluster database, for debugging (\"-\": from stdin)", &run_sql},

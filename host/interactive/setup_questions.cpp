@@ -387,7 +387,7 @@ std::string iec_size(double bytes) {
 
 nlohmann::json ask_setup(Asker& asker, const SetupInput& input) {
     Choice choice;
-    ask_local(asker, input, choice);
+    if (input.local) ask_local(asker, input, choice);
     if (input.ceph) ask_remote(asker, input, choice);
     if (input.ovn) ask_ovn(asker, input, choice);
     return document(input, choice);

@@ -27,6 +27,7 @@ struct SetupInput {
     std::string lookup_subnet{};    // the network of the MicroCloud addresses, e.g. 10.171.1.0/24
     std::vector<SetupMember> members{};  // the systems whose components are set up now
     bool bootstrap = true;          // a new cloud (init), or systems added to one (add)
+    bool local = true;              // ask about local storage (not when adding services to a cloud)
     bool ceph = false;              // the Ceph plugin is loaded: ask about distributed storage
     bool ovn = false;               // the OVN plugin is loaded: ask about distributed networking
 };

@@ -2,8 +2,8 @@
 # tests/integration/formation/components_test.sh - the component steps of formation with real
 # daemons and a real plugin (the recorder test plugin, loaded by every member): a preseed whose
 # recorder join fails on m3 names member, plugin and step, tears down what it had joined (m1, m2)
-# and leaves every machine outside a cluster; the same preseed without the failure bootstraps the
-# recorder on m1, joins m2 and m3 with tokens m1 issued, and configures once.
+# and leaves every machine outside a cluster; a cloud formed without the recorder then gets it by
+# `service add recorder`: bootstrapped on m1, m2 and m3 joined with tokens m1 issued, configured once.
 # Usage: components_test.sh BUILD_DIR PLUGIN_DIR    Exit 0: passed; 77: skipped.
 source "$(dirname "$0")/../../lib/testlib.sh"
 source "$(dirname "$0")/../../lib/labtest.sh"
@@ -149,12 +149,22 @@ done
 lab start m3 >/dev/null
 pass "a joiner killed during its join: the run failed naming it and rolled back m1 and m2"
 
-# ---- the same without the failure ----------------------------------------------------------------------
+# ---- the cloud without the recorder, then `service add recorder` forms it on every member ----------------
 for m in 1 2 3; do rm -f "$(state "$m")/recorder.log"; done
-write_preseed "$TEST_TMP/ok.yaml"
+write_preseed "$TEST_TMP/ok.yaml" skip true
 run_all "$TEST_TMP/ok.yaml"
 expect_contains "$(cat "$TEST_TMP/out-m3")" "left behind" "m3, killed in the earlier run, forgot the old cluster by itself"
 for m in 1 2 3; do [ "$(cat "$TEST_TMP/rc-m$m")" = 0 ] || fail "preseed on m$m: $(cat "$TEST_TMP/out-m$m")"; done
+expect_contains "$(cat "$TEST_TMP/out-m1")" "Plugin recorder takes no part: recorder was told to take no part" "the cloud formed without the recorder"
+log_of 1 | jq -s -e '[.[] | select(.hook == "join")] | length == 0' >/dev/null || fail "recorder joined in the formation: $(log_of 1)"
+out=$(mc 1 service add recorder 2>&1) || fail "service add recorder: $out"
+echo "$out"
+expect_contains "$out" "Bootstrapping recorder on m1" "service add bootstraps the recorder on the member it runs on"
+expect_contains "$out" "MicroCloud is ready" "service add ends as upstream's does"
+out=$(mc 1 service add nosuch 2>&1) && fail "service add of an unknown plugin succeeded: $out"
+expect_contains "$out" 'Service "nosuch" is not a plugin loaded on m1 (loaded: ' "service add names a service that is not loaded"
+out=$(mc 1 service add microcloud 2>&1) && fail "service add microcloud succeeded: $out"
+expect_contains "$out" 'Service "microcloud" is already set up' "service add refuses what is set up"
 log_of 1 | jq -s -e '[.[] | select(.hook == "join")] == [{"bootstrap": true, "hook": "join", "member": "m1"}]' >/dev/null ||
   fail "m1 did not bootstrap the recorder once: $(log_of 1)"
 log_of 1 | jq -s -e '[.[] | select(.hook == "configure")] | length == 1' >/dev/null || fail "configure did not run once on m1"
@@ -163,4 +173,4 @@ for m in 2 3; do
     fail "m$m did not join with the token m1 issued: $(log_of "$m")"
 done
 wait_online 1 3 || fail "3 ONLINE members"
-pass "recorder bootstrapped on m1, m2 and m3 joined with m1's tokens, configured once"
+pass "service add: recorder bootstrapped on m1, m2 and m3 joined with m1's tokens, configured once"

@@ -1,7 +1,8 @@
 // tests/integration/formation/recorder/recorder.cpp - a test plugin for the component steps of
 // formation: every hook appends one JSON line to <member state dir>/recorder.log (hook, member,
 // bootstrap, token); its join fails on the member its preseed section names in fail_join_on,
-// crashes (SIGSEGV) on the one named in crash_join_on, and hangs for 30 s on the one in hang_join_on.
+// crashes (SIGSEGV) on the one named in crash_join_on, and hangs for 30 s on the one in hang_join_on;
+// with skip: true it takes no part (validate answers unsupported).
 // A hook named on the first line of <state dir>/recorder.pause logs "<hook>-paused" and waits while
 // that file exists (up to 120 s): the fault tests kill a daemon at that moment.
 #include <microcloud/sdk/plugin.hpp>
@@ -28,6 +29,8 @@ public:
     Json validate(Context& ctx) override {
         pause_if_asked(ctx, "validate");
         note(ctx, "validate", {});
+        if (ctx.input().value("config", Json::object()).value("skip", false))
+            throw microcloud::sdk::Error("unsupported", "recorder was told to take no part");
         return Json::array();
     }
     Json join(Context& ctx) override {
