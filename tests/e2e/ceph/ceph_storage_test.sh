@@ -5,11 +5,12 @@
 #    ceph and step, no member stays clustered and Ceph's changes are taken back (more such cases,
 #    which take longer: tests/e2e/faults/component_faults_test.sh);
 #  - LXD's join made to fail on m3: Ceph's changes of that run are taken back (daemons, files,
-#    OSD disks zapped) and the same preseed then succeeds;
-#  - 3 members, 2 loop disks each: the first named as `local` (wipe: true over an ext4 signature),
-#    the second chosen for Ceph by a size filter; public network = the cluster subnet, internal
-#    network = the underlay: HEALTH_OK, 3 mons in quorum, 3 OSDs up/in with their addresses on
-#    the right networks, pools of size 3, lxd_cephfs active, LXD's `remote` and `local` Created;
+#    OSD disks zapped);
+#  - 3 members, 2 loop disks each: an LXD-only cloud formed by preseed (the first disk named as
+#    `local`, wipe: true over an ext4 signature), then `microcloud service add` answered by lines
+#    (the second disks for Ceph, public network = the cluster subnet, internal network = the
+#    underlay): HEALTH_OK, 3 mons in quorum, 3 OSDs up/in with their addresses on the right
+#    networks, pools of size 3, lxd_cephfs active, LXD's `remote` and `local` Created;
 #  - 100 objects written with rados on m1 read back on m3; an RBD image through librbd (rbd bench);
 #  - m2's OSD stopped: every object still readable;
 #  - remove m3: its OSD purged, 2 mons, replication 2, HEALTH_OK; m4 added with a disk: its OSD in,
@@ -18,7 +19,7 @@
 source "$(dirname "$0")/../../lib/testlib.sh"
 source "$(dirname "$0")/../../lib/labtest.sh"
 build=${1:?usage: ceph_storage_test.sh BUILD_DIR}
-lab_test_setup ceph "$build" lxd lxc ceph ceph-mon ceph-mgr ceph-osd ceph-mds ceph-authtool monmaptool rados rbd \
+lab_test_setup ceph "$build" mkfifo lxd lxc ceph ceph-mon ceph-mgr ceph-osd ceph-mds ceph-authtool monmaptool rados rbd \
   wipefs blkid mkfs.ext4 mkfs.btrfs
 
 lab up --members 4 --components --disks 2 --disk-size 4G --disable-plugin fan --build-dir "$build" >/dev/null ||
@@ -54,6 +55,16 @@ write_preseed() {  # write_preseed FILE INITIATOR MEMBER...
   } >"$file"
 }
 write_preseed "$TEST_TMP/form.yaml" m1 m1 m2 m3
+write_lxd_preseed() {  # write_lxd_preseed FILE MEMBER...: LXD alone, each member's first disk as local
+  local file=$1 m
+  shift
+  { echo "initiator: m1"; echo "lookup_subnet: $subnet"; echo "session_passphrase: ceph test pass phrase"
+    echo "session_timeout: 90s"; echo "systems:"
+    for m in "$@"; do
+      echo "- name: $m"; echo "  storage:"; echo "    local:"; echo "      path: $(disk "${m#m}" 0)"; echo "      wipe: true"
+    done
+  } >"$file"
+}
 # Something on every local disk that only a wipe removes.
 for m in 1 2 3 4; do mkfs.ext4 -q -F "$(disk "$m" 0)" >/dev/null 2>&1 || fail "mkfs.ext4 on m$m's first disk"; done
 
@@ -73,9 +84,33 @@ expect_rolled_back_after_lxd ceph
 expect_ceph_taken_back 1 1 2 3
 pass "LXD killed on m3 during the run: Ceph's daemons, files and OSD disks were taken back on m1-m3"
 
-# ---- the same preseed forms Ceph and LXD's pools -----------------------------------------------------------
-form_again "$TEST_TMP/form.yaml" 1 2 3
-fault_table "yes (the same preseed, once, after both faults)"
+# ---- an LXD-only cloud, then `service add ceph` forms Ceph and LXD's pools on it ----------------------
+write_lxd_preseed "$TEST_TMP/lxd.yaml" m1 m2 m3
+form_again "$TEST_TMP/lxd.yaml" 1 2 3
+fault_table "yes (an LXD-only preseed and service add ceph, once, after both faults)"
+[ "$(mc 1 service list --format json | jq '.ceph | length')" = 0 ] || fail "Ceph runs before service add"
+t_add=$(now_ms)
+# Upstream's questions, answered by lines: distributed storage yes, each member's second disk (by
+# its row number in the table shown), wipe them all, no encryption, CephFS, internal network on
+# the underlay, public network on the cluster subnet.
+mkfifo "$TEST_TMP/add.in"
+(set +e; mc 1 service add ceph <"$TEST_TMP/add.in" >"$TEST_TMP/add.out" 2>&1; echo $? >"$TEST_TMP/add.rc") &
+exec 8>"$TEST_TMP/add.in"
+printf 'yes\n' >&8
+for _ in $(seq 150); do grep -q "Rows to select" "$TEST_TMP/add.out" && break; sleep 0.2; done
+grep -q "Rows to select" "$TEST_TMP/add.out" || fail "service add showed no disk table: $(cat "$TEST_TMP/add.out")"
+rows=$(for m in 1 2 3; do grep -F " $(disk "$m" 1) " "$TEST_TMP/add.out" | head -n 1 | awk -F'|' '{ gsub(/ /, "", $2); print $2 }'; done | paste -sd' ')
+[ "$(wc -w <<<"$rows")" = 3 ] || fail "the disk table does not list each member's second disk: $(cat "$TEST_TMP/add.out")"
+printf '%s\nall\nno\nyes\n%s\n%s\n' "$rows" "$underlay_subnet" "$subnet" >&8
+exec 8>&-
+for _ in $(seq 900); do [ -s "$TEST_TMP/add.rc" ] && break; sleep 0.2; done
+cat "$TEST_TMP/add.out"
+[ "$(cat "$TEST_TMP/add.rc" 2>/dev/null)" = 0 ] || fail "service add ceph failed: $(cat "$TEST_TMP/add.out")"
+t_formed=$(now_ms)
+for text in "Adding services: ceph" "Would you like to set up distributed storage?" "Bootstrapping ceph on m1" \
+  "Plugin lxd configured the cluster" "MicroCloud is ready"; do
+  expect_contains "$(cat "$TEST_TMP/add.out")" "$text" "service add ceph: $text"
+done
 wait_health_ok 1 90 || fail "Ceph is not HEALTH_OK: $(cephq 1 health detail)"
 status=$(ceph_json 1 status)
 [ "$(jq '.quorum_names | length' <<<"$status")" = 3 ] || fail "quorum is not of 3: $(jq -c .quorum_names <<<"$status")"
@@ -106,7 +141,7 @@ services=$(mc 2 service list --format json) || fail "service list on m2"
 echo "$services" | jq -c '[.ceph[] | [.name, .role, .status]]'
 jq -e '[.ceph[] | select(.status == "ONLINE" and (.role | contains("mon") and contains("osd")))] | length == 3' >/dev/null <<<"$services" ||
   fail "service list does not show Ceph ONLINE with mon and osd on m1-m3: $services"
-pass "3 members formed by preseed in $((t_formed - t0)) ms: HEALTH_OK, 3 mons, 3 OSDs (public on $subnet, cluster on $underlay_subnet), pools of size 3, lxd_cephfs active, remote and local Created (local on the named disks, wiped); service list shows Ceph ONLINE on m1-m3"
+pass "an LXD-only cloud formed by preseed, then Ceph by service add in $((t_formed - t_add)) ms: HEALTH_OK, 3 mons, 3 OSDs (public on $subnet, cluster on $underlay_subnet), pools of size 3, lxd_cephfs active, remote and local Created (local on the named disks, wiped); service list shows Ceph ONLINE on m1-m3"
 
 # ---- objects and RBD -----------------------------------------------------------------------------------
 in_m 1 sh -c 'd=$(mktemp -d) && for k in $(seq 100); do head -c $((k * 512)) /dev/urandom > "$d/o$k"; rados -p lxd_remote put "e2e-obj-$k" "$d/o$k" || exit 1; done; cat "$d"/o* | md5sum; rm -rf "$d"' >"$TEST_TMP/sum" ||
