@@ -1,5 +1,6 @@
 // sdk/examples/hello/hello.cpp - the smallest useful plugin: discovers the kernel it runs on,
 // validates its one config key, and keeps a greeting file as its "component cluster".
+#include <microcloud/sdk/plan.hpp>
 #include <microcloud/sdk/plugin.hpp>
 
 #include <filesystem>
@@ -25,9 +26,11 @@ public:
 
     sdk::Json validate(sdk::Context& ctx) override {
         sdk::Json problems = sdk::Json::array();
-        const sdk::Json& plan = ctx.input();
-        if (plan.contains("hello") && !plan["hello"].is_object())
-            problems.push_back({{"field", "hello"}, {"message", "must be a map"}, {"severity", "error"}});
+        // The plan, typed (plan.hpp): its `config` is this plugin's preseed section ("hello:").
+        const sdk::Plan plan = sdk::plan_of(ctx);
+        if (plan.config.contains("greeting") && !plan.config["greeting"].is_string())
+            problems.push_back(
+                {{"field", "hello.greeting"}, {"message", "must be a text"}, {"severity", "error"}});
         return problems;
     }
 
@@ -37,7 +40,8 @@ public:
         ctx.progress("writing greeting", 0, 1);
         std::ofstream(std::filesystem::path(dir) / "hello.txt") << greeting_ << "\n";
         ctx.progress("writing greeting", 1, 1);
-        return {{"joined", true}};
+        const sdk::Plan plan = sdk::plan_of(ctx);
+        return {{"joined", true}, {"bootstrapped", plan.bootstrap}, {"leader", plan.leader()}};
     }
 
     sdk::Json teardown(sdk::Context& ctx) override {
