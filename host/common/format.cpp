@@ -279,12 +279,11 @@ std::string render_table(const Table& table, const TableStyle& style) {
 
 // ---- csv --------------------------------------------------------------------------------------
 
-// RFC 4180: a field holding a comma, quote or line break is quoted and its quotes doubled;
-// fields with leading or trailing blanks are quoted too so readers keep the blanks.
+// RFC 4180 as Go's encoding/csv writes it: a field holding a comma, quote or line break is
+// quoted and its quotes doubled; so is one that starts with a blank, so readers keep it.
 std::string csv_field(const std::string& field) {
     const bool needs_quotes = field.find_first_of(",\"\r\n") != std::string::npos ||
-                              (!field.empty() && (field.front() == ' ' || field.front() == '\t' ||
-                                                  field.back() == ' ' || field.back() == '\t'));
+                              (!field.empty() && (field.front() == ' ' || field.front() == '\t'));
     if (!needs_quotes) {
         return field;
     }
@@ -308,7 +307,7 @@ std::string render_csv(const Table& table) {
     if (table.columns.empty()) {
         return "";
     }
-    std::string text = csv_line(table.columns);
+    std::string text;  // rows only, no header line: upstream's csv (Go's encoding/csv of the rows)
     for (const auto& row : table.rows) {
         text += csv_line(row);
     }

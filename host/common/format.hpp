@@ -35,8 +35,10 @@ struct Table {
 // - compact: the table's columns without any border or separator line (upstream's compact
 //   format), no trailing blanks.
 // - bold_header: the header cells of table and compact in bold (ANSI), for a terminal.
-// - csv: a header line, then one line per row; RFC 4180 quoting; lines end in "\n".
-// The result always ends with a newline, except table, compact and csv without columns, which render as "".
+// - csv: one line per row and no header line, as upstream prints csv; RFC 4180 quoting as Go's
+//   encoding/csv does it; lines end in "\n".
+// The result always ends with a newline, except table and compact without columns, and csv
+// without rows, which render as "".
 // Throws Error("invalid_table") when a row's cell count differs from the column count.
 std::string render(const nlohmann::json& data, const Table& table, Format format, bool bold_header = false);
 

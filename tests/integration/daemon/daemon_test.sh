@@ -56,7 +56,7 @@ if out=$(mc status --format xml 2>&1); then fail "--format xml accepted"; fi
 expect_contains "$out" "table, json, yaml, csv" "an invalid --format names the accepted values"
 
 "$bin/microcloud" --format json --state-dir "$state" plugin list >/dev/null || fail "global flags before the command"
-MICROCLOUD_STATE_DIR=$state "$bin/microcloud" plugin list --format csv | grep -q '^NAME,' || fail "MICROCLOUD_STATE_DIR"
+MICROCLOUD_STATE_DIR=$state "$bin/microcloud" plugin list --format csv | grep -q '^lxd,' || fail "MICROCLOUD_STATE_DIR"
 pass "global flags anywhere, and MICROCLOUD_STATE_DIR, find the daemon"
 
 system=$(python3 - "$state/control.socket" <<'PY'
