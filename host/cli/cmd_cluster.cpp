@@ -73,10 +73,11 @@ int run_cluster_join(const Invocation& inv) {
 int run_cluster_list(const Invocation& inv) {
     parse(inv, "cluster list", 0, false, "cluster list");
     const nlohmann::json members = inv.client().get("/1.0/cluster");
-    Table table{{"NAME", "ADDRESS", "ROLE", "STATUS", "FINGERPRINT"}, {}};
+    // Upstream's columns, in its order, with the whole fingerprint.
+    Table table{{"NAME", "ADDRESS", "ROLE", "FINGERPRINT", "STATUS"}, {}};
     for (const auto& member : members)
         table.rows.push_back({member.value("name", ""), member.value("address", ""), member.value("role", ""),
-                              member.value("status", ""), member.value("fingerprint", "").substr(0, 12)});
+                              member.value("fingerprint", ""), member.value("status", "")});
     print(inv, members, table);
     return 0;
 }

@@ -105,7 +105,7 @@ pass "preseed across 3 members: every member lists 3 ONLINE members"
 # ---- upstream's other commands: cluster list -f compact, tokens list/revoke, sql, service list ----------
 out=$(mc 1 cluster list -f compact) || fail "cluster list -f compact"
 echo "$out"
-grep -q '^ *NAME  *ADDRESS  *ROLE  *STATUS' <<<"$out" && ! grep -q '[+|]' <<<"$out" ||
+grep -q '^ *NAME  *ADDRESS  *ROLE  *FINGERPRINT  *STATUS' <<<"$out" && ! grep -q '[+|]' <<<"$out" ||
   fail "compact is not a table without borders: $out"
 [ "$(grep -c ONLINE <<<"$out")" = 3 ] || fail "compact does not list 3 ONLINE members: $out"
 mc 1 cluster add m9 >/dev/null || fail "cluster add m9"
