@@ -7,7 +7,7 @@ namespace microcloud::host::cli {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
-        {{"plugin", "list"}, "List plugins and whether they loaded", &run_plugin_list},
+        {{"plugin", "list"}, "List plugins and whether they loaded (--all: on every member)", &run_plugin_list},
         {{"status"}, "Show the members and what each plugin discovered (--refresh: discover afresh)", &run_status},
         {{"cluster", "bootstrap"},
          "Start a new cluster with this member (--address IP[:PORT])",

@@ -131,7 +131,14 @@ ControlServer::~ControlServer() {
 
 void ControlServer::routes() {
     server_.Get("/1.0", json_get([this] { return member_.info(); }));
-    server_.Get("/1.0/plugins", json_get([this] { return member_.plugins(); }));
+    // ?target=NAME: another cluster member's plugins (asked over mTLS).
+    server_.Get("/1.0/plugins", [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string target = req.get_param_value("target");
+        json_get([this, target] {
+            if (target.empty() || target == member_.name()) return member_.plugins();
+            return membership_.member_plugins(target);
+        })(req, res);
+    });
     // ?target=NAME: another cluster member's facts (asked over mTLS).
     server_.Get("/1.0/system", [this](const httplib::Request& req, httplib::Response& res) {
         const std::string target = req.get_param_value("target");

@@ -93,6 +93,7 @@ int run(const Flags& flags) {
     membership::Membership membership({.state_dir = config.state_dir, .member_name = member.name()});
     membership.set_local_status([&member](bool refresh) { return member.local_status(refresh); });
     membership.set_local_facts([&member] { return member.system_facts(); });
+    membership.set_local_plugins([&member] { return member.plugins(); });
     membership.set_hook_runner([&member](const std::string& plugin, const std::string& hook,
                                          const nlohmann::json& input) { return member.run_hook(plugin, hook, input); });
     membership.resume();

@@ -79,6 +79,12 @@ public:
     // Throws Error "member_not_found" (not a member; "not_clustered" outside a cluster) or
     // "member_facts_unavailable" (no answer, or no facts provider here), naming the member.
     nlohmann::json member_facts(const std::string& name);
+    // What GET /1.0/plugins/local answers to trusted peers: this member's plugins (found, loaded,
+    // disabled, failed). Set before resume().
+    void set_local_plugins(std::function<nlohmann::json()> local_plugins);
+    // The plugins of member `name`, as member_facts (errors "member_not_found",
+    // "member_plugins_unavailable").
+    nlohmann::json member_plugins(const std::string& name);
     // Every member's status: this member's from local_status, the others' asked over mTLS (in
     // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
     // did not answer). `refresh` asks every member for a fresh discovery (Member::local_status).
@@ -175,6 +181,11 @@ private:
     std::condition_variable_any leave_wake_;
     std::function<nlohmann::json(bool refresh)> local_status_{};
     std::function<nlohmann::json()> local_facts_{};
+    std::function<nlohmann::json()> local_plugins_{};
+    // GET `path` of member `name` over mTLS (this member: `local`); `what` names the document in
+    // errors ("system facts"), `code` is their code.
+    nlohmann::json ask_member(const std::string& name, const std::string& path, const std::function<nlohmann::json()>& local,
+                              const std::string& what, const std::string& code);
     std::function<nlohmann::json(const std::string&, const std::string&, const nlohmann::json&)> hook_runner_{};
     std::mutex session_mutex_;
     transport::PeerHandler session_handler_{};

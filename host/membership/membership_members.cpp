@@ -47,12 +47,24 @@ void Membership::set_local_facts(std::function<nlohmann::json()> local_facts) {
     local_facts_ = std::move(local_facts);
 }
 
+void Membership::set_local_plugins(std::function<nlohmann::json()> local_plugins) {
+    local_plugins_ = std::move(local_plugins);
+}
+
 nlohmann::json Membership::member_facts(const std::string& name) {
+    return ask_member(name, "/1.0/system/local", local_facts_, "system facts", "member_facts_unavailable");
+}
+
+nlohmann::json Membership::member_plugins(const std::string& name) {
+    return ask_member(name, "/1.0/plugins/local", local_plugins_, "plugins", "member_plugins_unavailable");
+}
+
+nlohmann::json Membership::ask_member(const std::string& name, const std::string& path,
+                                      const std::function<nlohmann::json()>& local, const std::string& what,
+                                      const std::string& code) {
     if (name == options_.member_name) {
-        if (!local_facts_)
-            throw Error("member_facts_unavailable", "Member " + name + " has no system facts provider",
-                        {{"member", name}});
-        return local_facts_();
+        if (!local) throw Error(code, "Member " + name + " has no " + what + " provider", {{"member", name}});
+        return local();
     }
     std::string address;
     {
@@ -65,11 +77,10 @@ nlohmann::json Membership::member_facts(const std::string& name) {
     options.connect_timeout = options_.probe_timeout;
     options.request_timeout = std::chrono::seconds(30);  // sysfs, netlink and ethtool on that member
     try {
-        const auto reply = transport::peer_request(address, "GET", "/1.0/system/local", "", options);
+        const auto reply = transport::peer_request(address, "GET", path, "", options);
         return api::unwrap(reply.status, reply.body);
     } catch (const std::exception& error) {
-        throw Error("member_facts_unavailable",
-                    "Cannot read the system facts of member " + name + " at " + address + ": " + error.what(),
+        throw Error(code, "Cannot read the " + what + " of member " + name + " at " + address + ": " + error.what(),
                     {{"member", name}, {"address", address}});
     }
 }

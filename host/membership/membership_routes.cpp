@@ -51,6 +51,10 @@ void Membership::register_routes(Runtime& rt) {
         if (!local_facts_) throw Error("member_facts_unavailable", "This member serves no system facts");
         return ok(local_facts_());
     });
+    server.route("GET", "/1.0/plugins/local", transport::Access::trusted, [this](const transport::PeerRequest&) {
+        if (!local_plugins_) throw Error("member_plugins_unavailable", "This member serves no plugin list");
+        return ok(local_plugins_());
+    });
     server.route("POST", "/1.0/plugins/hook", transport::Access::trusted,
                  [this](const transport::PeerRequest& request) {
                      const nlohmann::json body = parse_body(request);

@@ -108,6 +108,11 @@ echo "$out"
 grep -q '^ *NAME  *ADDRESS  *ROLE  *FINGERPRINT  *STATUS' <<<"$out" && ! grep -q '[+|]' <<<"$out" ||
   fail "compact is not a table without borders: $out"
 [ "$(grep -c ONLINE <<<"$out")" = 3 ] || fail "compact does not list 3 ONLINE members: $out"
+out=$(mc 2 plugin list --all --format json) || fail "plugin list --all: $out"
+jq -e '[.[].member] | unique == ["m1", "m2", "m3"]' <<<"$out" >/dev/null || fail "plugin list --all does not cover m1-m3: $out"
+jq -e '[.[] | select(.name == "fan" and .state == "disabled")] | length == 3' <<<"$out" >/dev/null ||
+  fail "plugin list --all does not show fan disabled (--disable-plugin) on every member: $out"
+pass "plugin list --all shows each member's plugins, fan left out on each"
 mc 1 cluster add m9 >/dev/null || fail "cluster add m9"
 mc 2 tokens list --format json | jq -e 'any(.[]; .name == "m9")' >/dev/null || fail "tokens list on m2 does not show m9's token"
 mc 2 tokens list | grep -q ' m9 ' || fail "the tokens table does not show m9"
