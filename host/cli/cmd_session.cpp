@@ -4,6 +4,7 @@
 // systems joined, the storage and network questions make a preseed document that forms the
 // components; --print-preseed prints it at the end.
 #include "cli/command.hpp"
+#include "cli/interrupt_cancels.hpp"
 #include "cli/setup_input.hpp"
 #include "common/error.hpp"
 #include "interactive/setup_questions.hpp"
@@ -11,10 +12,12 @@
 #include <boost/program_options.hpp>
 
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -101,11 +104,21 @@ int run_session(const Invocation& inv, interactive::LineAsker& asker, bool boots
               << std::flush;
     nlohmann::json setup;
     try {
+        // Ctrl-C while the systems are chosen or a question waits ends the run here, so that the
+        // catch below takes back what it did (in a table, raw mode makes Ctrl-C a key that cancels).
+        const UniqueFd interrupted(::eventfd(0, EFD_CLOEXEC));
+        asker.reader().set_interrupt(interrupted.get());
+        const InterruptCancels on_interrupt([fd = interrupted.get()] {
+            const std::uint64_t one = 1;
+            [[maybe_unused]] const auto written = ::write(fd, &one, sizeof one);
+        });
         const std::set<std::string> systems = choose_systems(client, asker);
         std::vector<std::string> members(systems.begin(), systems.end());
         if (bootstrap) members.insert(members.begin(), client.get("/1.0").value("name", ""));
         setup = interactive::ask_setup(asker, setup_input(client, members, bootstrap));
+        asker.reader().set_interrupt(-1);
     } catch (...) {
+        asker.reader().set_interrupt(-1);
         // Nothing is left of this run: the admitted systems leave, an init's cluster is forgotten.
         try {
             client.post("/1.0/session/stop", {{"reason", "Initiator aborted the setup"}, {"abort", true}});

@@ -389,6 +389,8 @@ private:
 
     void configure(const std::string& name) {
         stop_if_cancelled(leader(), name, "configure");
+        // In a service add, a plugin that joined no one is undone by its configure alone.
+        if (!run_.adding.empty() && !run_.adding.contains(name)) configured_only_.push_back(name);
         nlohmann::json input = plan_for(plugin(name));
         input["published"] = published_;
         input["discovery"] = discovery_of(name);
@@ -419,6 +421,15 @@ private:
     }
 
     void rollback() {
+        // A service add: what the plugins after the added ones configured goes first (teardown
+        // mode "undo_configure" on the leader; a plugin without it leaves its configuration).
+        for (auto it = configured_only_.rbegin(); it != configured_only_.rend(); ++it) {
+            say("Rolling back: " + *it + "'s configuration on " + leader());
+            const nlohmann::json answer = ask(leader(), *it, "teardown", {{"mode", "undo_configure"}, {"force", true}});
+            if (!answer.value("ok", false) &&
+                !takes_no_part(answer.value("error", nlohmann::json::object()).value("code", "")))
+                spdlog::warn("rollback: undoing the configuration of {} on {} failed: {}", *it, leader(), answer.dump());
+        }
         for (auto it = joined_.rbegin(); it != joined_.rend(); ++it) {
             say("Rolling back: " + it->plugin + " on " + it->member);
             const nlohmann::json answer = ask(
@@ -432,6 +443,7 @@ private:
     const ComponentRun& run_;
     std::mutex mutex_;
     std::vector<Joined> joined_;
+    std::vector<std::string> configured_only_;  // service add: plugins that configured without joining
     nlohmann::json published_ = nlohmann::json::object();
     std::map<std::string, nlohmann::json> reports_;  // plugin -> member -> discovery report
     nlohmann::json report_ = {{"plugins", nlohmann::json::object()}};

@@ -67,8 +67,11 @@ std::optional<std::string> LineReader::line(std::chrono::milliseconds wait) {
             if (!buffer_.empty()) return std::exchange(buffer_, {});
             throw Error("aborted", "Standard input ended before the question was answered");
         }
-        pollfd in{fd_, POLLIN, 0};
-        if (::poll(&in, 1, static_cast<int>(wait.count())) <= 0) return std::nullopt;
+        pollfd fds[2] = {{fd_, POLLIN, 0}, {interrupt_, POLLIN, 0}};
+        if (::poll(fds, interrupt_ >= 0 ? 2 : 1, static_cast<int>(wait.count())) <= 0) return std::nullopt;
+        if (interrupt_ >= 0 && (fds[1].revents & POLLIN) != 0)
+            throw Error("cancelled", "Cancelled from the command line (Ctrl-C)");
+        if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
         char chunk[4096];
         const ssize_t got = ::read(fd_, chunk, sizeof chunk);
         if (got <= 0)

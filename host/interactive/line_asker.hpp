@@ -18,9 +18,14 @@ public:
     // Error("aborted") once the input ended.
     std::optional<std::string> line(std::chrono::milliseconds wait);
     int fd() const { return fd_; }
+    // A descriptor that becomes readable when the user interrupts (Ctrl-C seen elsewhere): line()
+    // then throws Error("cancelled"). -1: none.
+    void set_interrupt(int fd) { interrupt_ = fd; }
+    int interrupt_fd() const { return interrupt_; }
 
 private:
     int fd_;
+    int interrupt_ = -1;
     std::string buffer_;
     bool closed_ = false;
 };
@@ -37,6 +42,8 @@ public:
                                  std::chrono::milliseconds period) override;
     void say(const std::string& text) override;
     void warn(const std::string& text) override;
+
+    LineReader& reader() { return in_; }
 
     // How select_live announces a row it shows for the first time (default: its cells).
     std::function<std::string(const Row&)> describe_found{};

@@ -193,6 +193,8 @@ void ask_remote(Asker& asker, const SetupInput& input, Choice& choice) {
         asker.say(" Using " + std::to_string(disks.size()) + " disk(s) on " + system + " for remote storage pool");
     asker.say("");
     choice.encrypt = asker.ask_bool("Do you want to encrypt the selected disks?", false);
+    // Adding systems to a cloud with Ceph: its CephFS and networks are the cluster's already.
+    if (!input.bootstrap) return;
     choice.cephfs = asker.ask_bool("Would you like to set up CephFS remote storage?", true);
     ask_ceph_network(asker, input, choice);
 }
@@ -212,9 +214,20 @@ std::string ipv4_problem(const std::string& answer) {
     return formation::ipv4(answer) ? "" : "Not an IPv4 address \"" + answer + "\"";
 }
 
-std::string address_list_problem(const std::string& answer) {
+// The items of a comma-separated list, each without surrounding blanks.
+std::vector<std::string> list_items(const std::string& answer) {
+    std::vector<std::string> out;
     std::istringstream items(answer);
-    for (std::string item; std::getline(items, item, ',');)
+    for (std::string item; std::getline(items, item, ',');) {
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        out.push_back(item);
+    }
+    return out;
+}
+
+std::string address_list_problem(const std::string& answer) {
+    for (const auto& item : list_items(answer))
         if (!formation::is_ip(item)) return "Not an IP address \"" + item + "\"";
     return "";
 }
@@ -246,7 +259,9 @@ void ask_uplink_config(Asker& asker, Choice& choice) {
     const std::string dns = asker.ask_string(
         "Specify the DNS addresses (comma-separated IPv4 / IPv6 addresses) for the distributed network", joined,
         [](const std::string& answer) { return answer.empty() ? "" : address_list_problem(answer); });
-    if (!dns.empty()) choice.ovn["dns_servers"] = dns;
+    std::string servers;
+    for (const auto& item : list_items(dns)) servers += (servers.empty() ? "" : ",") + item;
+    if (!servers.empty()) choice.ovn["dns_servers"] = servers;
 }
 
 void ask_underlay(Asker& asker, const SetupInput& input, Choice& choice) {
@@ -363,7 +378,7 @@ nlohmann::json document(const SetupInput& input, const Choice& choice) {
         doc["systems"].push_back(system);
     }
     if (!choice.ovn.empty()) doc["ovn"] = choice.ovn;
-    if (!choice.ceph.empty()) {
+    if (!choice.ceph.empty() && input.bootstrap) {
         doc["ceph"] = {{"cephfs", choice.cephfs}};
         if (!choice.ceph_internal.empty()) doc["ceph"]["internal_network"] = choice.ceph_internal;
         if (!choice.ceph_public.empty()) doc["ceph"]["public_network"] = choice.ceph_public;

@@ -374,6 +374,17 @@ Json LxdPlugin::teardown(sdk::Context& ctx) {
     const Json& input = ctx.input();
     if (input.value("mode", "") == "leave")
         throw sdk::Error("unsupported", "LXD's cluster takes a member out from a current member (mode \"remove\")");
+    if (input.value("mode", "") == "undo_configure") {
+        // A failed `service add`: only what this worker's configure created or changed goes (the
+        // cluster itself was there before the run).
+        const LxdApi api(ctx, socket());
+        Json result = undo_changes(api, applied_);
+        applied_ = AppliedChanges{};
+        if (!result["failed"].empty())
+            throw sdk::Error("teardown_incomplete",
+                             "LXD on " + member_name(input) + " could not take back: " + result["failed"].dump(), result);
+        return result;
+    }
     const bool removing = input.value("mode", "") == "remove";
     if (removing && !system_.exists(socket_or_empty())) {
         // LXD does not run on the member that removes: LXD's cluster cannot be asked from here.

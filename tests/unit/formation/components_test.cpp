@@ -45,6 +45,7 @@ struct Fake {
     std::string fail_teardown_of;           // plugin whose teardown fails
     std::set<std::string> leaves;           // plugins that leave on the removed member (others: unsupported)
     std::string fail_leave_of;              // plugin whose leave fails
+    std::string fail_configure_of;          // plugin whose configure fails
     nlohmann::json problems = nlohmann::json::array();
     std::chrono::milliseconds join_time{0};                // how long a join takes
     std::map<std::string, int> joining_now, most_joining;  // per plugin: joins in flight, the most seen
@@ -93,6 +94,7 @@ struct Fake {
                 return fail("bad_token", "wrong token " + input.value("token", std::string()));
             if (hook == "join" && plugin == "lxd" && !input["published"].contains("ovn"))
                 return fail("order", "lxd joined before ovn published");
+            if (hook == "configure" && plugin == fail_configure_of) return fail("configure_failed", "pool busy");
             if (hook == "configure" && plugin == "ovn") return fail("unsupported", "no configure");
             if (hook == "configure" && plugin == "lxd")
                 return {{"ok", true}, {"result", {{"notes", {"pool \"remote-fs\" not created: no ceph module"}}}}};
@@ -323,6 +325,20 @@ TEST(Components, ServiceAddFormsTheAddedPluginOnEveryMemberAndTheOnesAfterItOnly
     EXPECT_FALSE(fake.called("m1 ovn validate"));
     EXPECT_FALSE(fake.called("m1 ovn configure"));
     EXPECT_FALSE(report["plugins"].contains("ovn"));
+}
+
+TEST(Components, AFailedConfigureInAServiceAddUndoesThatConfigureAndTheAddedJoins) {
+    Fake fake;
+    fake.fail_configure_of = "lxd";
+    ComponentRun run = make_run(fake);
+    run.joining = {};
+    run.bootstrap = false;
+    run.adding = {"ceph"};
+    EXPECT_THROW(run_components(run), Error);
+    EXPECT_EQ(fake.inputs["m1 lxd teardown"].value("mode", ""), "undo_configure");
+    EXPECT_LT(fake.index("m1 lxd teardown"), fake.index("m1 ceph teardown"));  // its configuration first
+    EXPECT_TRUE(fake.called("m3 ceph teardown"));
+    EXPECT_FALSE(fake.called("m2 lxd teardown"));
 }
 
 TEST(Components, AFailedServiceAddRollsBackTheAddedPluginsJoins) {

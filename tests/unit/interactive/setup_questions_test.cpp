@@ -126,6 +126,27 @@ TEST(SetupQuestions, NoUplinkAndNoToContinueEndsTheSetup) {
     EXPECT_NE(out.find("Continue anyway? (yes/no) [default=no]: "), std::string::npos) << out;
 }
 
+TEST(SetupQuestions, AddingSystemsAsksNeitherCephFsNorTheCephNetworks) {
+    std::string out;
+    SetupInput input = three_members(true);
+    input.bootstrap = false;
+    input.ovn = false;
+    const nlohmann::json doc = answer(input, "no\nyes\nall\n\n\n", out);
+    EXPECT_EQ(out.find("CephFS"), std::string::npos) << out;
+    EXPECT_EQ(out.find("Ceph internal traffic"), std::string::npos) << out;
+    EXPECT_FALSE(doc.contains("ceph")) << doc.dump(2);
+    EXPECT_EQ(doc["systems"][2]["storage"]["ceph"].size(), 2u) << doc.dump(2);  // sda and sdb of m3
+}
+
+TEST(SetupQuestions, DnsServersMayHaveBlanksAfterTheCommas) {
+    std::string out;
+    SetupInput input = three_members(true);
+    input.ceph = false;
+    const nlohmann::json doc =
+        answer(input, "no\n\nall\n192.0.2.1/24\n192.0.2.10\n192.0.2.20\n\n1.1.1.1, 8.8.8.8\n\n", out);
+    EXPECT_EQ(doc["ovn"]["dns_servers"], "1.1.1.1,8.8.8.8") << out;
+}
+
 TEST(IecSize, TwoDecimalsWithBinaryUnits) {
     EXPECT_EQ(iec_size(512), "512.00B");
     EXPECT_EQ(iec_size(10737418240.0), "10.00GiB");
