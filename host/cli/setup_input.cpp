@@ -42,6 +42,9 @@ interactive::SetupInput setup_input(const DaemonClient& client, const std::vecto
             const nlohmann::json plugins = member.value("plugins", nlohmann::json::object());
             const nlohmann::json ovn = plugins.value("ovn", nlohmann::json::object());
             ovn_reports[member.value("name", "")] = ovn.value("discovery", nlohmann::json());
+            // A member whose OVN status hook reports a service row runs OVN (service list's rule).
+            const nlohmann::json health = ovn.value("health", nlohmann::json::object());
+            if (health.is_object() && health.value("service", nlohmann::json()).is_object()) input.ovn_formed = true;
         }
     }
     for (const auto& name : members)

@@ -329,7 +329,8 @@ void ask_ovn(Asker& asker, const SetupInput& input, Choice& choice) {
         if (asker.ask_bool("Continue anyway?", false)) return;
         throw Error("aborted", "User aborted");
     }
-    if (input.bootstrap && !asker.ask_bool("Configure distributed networking?", true)) return;
+    // As upstream: asked, except when systems are added to a cloud whose OVN runs already.
+    if ((input.bootstrap || !input.ovn_formed) && !asker.ask_bool("Configure distributed networking?", true)) return;
     ask_retry(asker, "Retry selecting uplink interfaces?", [&]() -> std::string {
         choice.uplink.clear();
         const std::vector<Row> chosen = pick(
@@ -353,7 +354,7 @@ void ask_ovn(Asker& asker, const SetupInput& input, Choice& choice) {
     for (const auto& [system, interface] : choice.uplink)
         asker.say(" Using " + interface + " on " + system + " for OVN uplink");
     asker.say("");
-    if (input.bootstrap) ask_uplink_config(asker, choice);
+    if (input.bootstrap || !input.ovn_formed) ask_uplink_config(asker, choice);
     ask_underlay(asker, input, choice);
 }
 

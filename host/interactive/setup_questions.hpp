@@ -30,6 +30,7 @@ struct SetupInput {
     bool local = true;              // ask about local storage (not when adding services to a cloud)
     bool ceph = false;              // the Ceph plugin is loaded: ask about distributed storage
     bool ovn = false;               // the OVN plugin is loaded: ask about distributed networking
+    bool ovn_formed = false;        // OVN already runs in the cloud: adding systems joins it without asking
 };
 
 // Asks the questions; returns the preseed document: initiator, lookup_subnet, systems (with

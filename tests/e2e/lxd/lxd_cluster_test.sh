@@ -173,7 +173,13 @@ passphrase=$(grep -A2 "enter the passphrase" "$TEST_TMP/add.out" | tail -n 1 | s
 [ "$(wc -w <<<"$passphrase")" = 4 ] || fail "add did not show a passphrase: $(cat "$TEST_TMP/add.out")"
 (set +e; echo "$passphrase" | mc 4 join >"$TEST_TMP/join-m4.out" 2>&1; echo $? >"$TEST_TMP/join-m4.rc") &
 wait_for_text "$TEST_TMP/add.out" "Found system m4"
-printf '\n' >&7
+printf '\n' >&7  # m4, then upstream's questions: no local or distributed storage, no OVN
+wait_for_text "$TEST_TMP/add.out" "Would you like to set up local storage?"
+printf 'no\n' >&7
+wait_for_text "$TEST_TMP/add.out" "Would you like to set up distributed storage?"
+printf 'no\n' >&7
+for _ in $(seq 100); do grep -qE "Configure distributed networking\?|Continue anyway\?" "$TEST_TMP/add.out" && break; sleep 0.2; done
+if grep -q "Continue anyway?" "$TEST_TMP/add.out"; then printf 'yes\n' >&7; else printf 'no\n' >&7; fi
 exec 7>&-
 for _ in $(seq 300); do [ -s "$TEST_TMP/add.rc" ] && [ -s "$TEST_TMP/join-m4.rc" ] && break; sleep 0.2; done
 [ -s "$TEST_TMP/add.rc" ] && [ -s "$TEST_TMP/join-m4.rc" ] ||
