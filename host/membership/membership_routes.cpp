@@ -203,8 +203,13 @@ transport::PeerResponse Membership::admit(Runtime& rt, const transport::PeerRequ
         return token;
     });
     try {
-        if (truststore_->find_by_name(name)) truststore_->remove(name);
-        truststore_->add({name, address, "pending", certificate, ""});
+        {
+            // The upkeep's sync_truststore may add the member from the store (where it is pending
+            // already) at any moment: both change the truststore one at a time.
+            const std::lock_guard trust_lock(trust_sync_mutex_);
+            if (truststore_->find_by_name(name)) truststore_->remove(name);
+            truststore_->add({name, address, "pending", certificate, ""});
+        }
         change_configuration(st, [&](cluster::Client& client) { client.add(node_id, address); });
     } catch (const std::exception& error) {
         spdlog::warn("admitting {} failed: {}; taking it out again", name, error.what());
