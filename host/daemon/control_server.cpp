@@ -193,37 +193,35 @@ void ControlServer::routes() {
                      if (!components.is_null()) removed["components"] = components;
                      return removed;
                  }));
+    // What a preseed run and a service add know of this member (one place for both).
+    const auto formation_context = [this](const Progress& progress, const Cancelled& cancelled) {
+        return formation::PreseedContext{.membership = membership_,
+                                         .facts = member_.system_facts(),
+                                         .name = member_.name(),
+                                         .version = kVersion,
+                                         .services = member_.services(),
+                                         .components = member_.components(),
+                                         .join_concurrency = member_.join_concurrency(),
+                                         .progress = progress,
+                                         .cancelled = cancelled,
+                                         .state_dir = member_.state_dir()};
+    };
     server_.Post("/1.0/preseed",
-                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
-                                                       const Cancelled& cancelled) {
-                     const formation::PreseedContext context{.membership = membership_,
-                                                             .facts = member_.system_facts(),
-                                                             .name = member_.name(),
-                                                             .version = kVersion,
-                                                             .services = member_.services(),
-                                                             .components = member_.components(),
-                                                             .join_concurrency = member_.join_concurrency(),
-                                                             .progress = progress,
-                                                             .cancelled = cancelled,
-                                                             .state_dir = member_.state_dir()};
+                 streaming_handler(operations_, [formation_context](const nlohmann::json& body,
+                                                                    const Progress& progress,
+                                                                    const Cancelled& cancelled) {
+                     const formation::PreseedContext context = formation_context(progress, cancelled);
                      return formation::run_preseed(field(body, "preseed"), body.value("dry_run", false), context);
                  }));
     // microcloud service add: {"services": [names], "setup": preseed document or null}.
     server_.Post("/1.0/services/add",
-                 streaming_handler(operations_, [this](const nlohmann::json& body, const Progress& progress,
-                                                       const Cancelled& cancelled) {
+                 streaming_handler(operations_, [formation_context](const nlohmann::json& body,
+                                                                    const Progress& progress,
+                                                                    const Cancelled& cancelled) {
                      std::set<std::string> services;
                      for (const auto& name : body.value("services", nlohmann::json::array()))
                          if (name.is_string()) services.insert(name.get<std::string>());
-                     const formation::PreseedContext context{.membership = membership_,
-                                                             .facts = member_.system_facts(),
-                                                             .name = member_.name(),
-                                                             .version = kVersion,
-                                                             .services = member_.services(),
-                                                             .components = member_.components(),
-                                                             .join_concurrency = member_.join_concurrency(),
-                                                             .progress = progress,
-                                                             .cancelled = cancelled};
+                     const formation::PreseedContext context = formation_context(progress, cancelled);
                      return formation::add_services(context, services, body.value("setup", nlohmann::json()));
                  }));
     server_.Post("/1.0/session/initiating", json_handler([this](const nlohmann::json& body) {
