@@ -47,6 +47,7 @@ void remove_path(const std::filesystem::path& path) {
 
 Membership::Membership(MembershipOptions options) : options_(std::move(options)) {
     identity_ = trust::load_or_create_server_identity(options_.state_dir, options_.member_name, {});
+    own_credentials_ = {identity_.certificate_pem, identity_.key_pem};
     local_ = read_local_member(options_.state_dir);
     if (local_) {
         cluster_identity_ = trust::load_or_create_identity(options_.state_dir, "cluster", kClusterIdentityName, {});
@@ -91,7 +92,7 @@ std::string Membership::fingerprint() const {
 }
 
 transport::TlsCredentials Membership::credentials() const {
-    return {identity_.certificate_pem, identity_.key_pem};
+    return own_credentials_;
 }
 
 std::string Membership::cluster_fingerprint() const {
@@ -113,7 +114,7 @@ void Membership::abandon() {
 
 transport::PeerClientOptions Membership::client_options() const {
     transport::PeerClientOptions options;
-    options.credentials = {identity_.certificate_pem, identity_.key_pem};
+    options.credentials = own_credentials_;
     if (cluster_identity_) options.server_fingerprints = {cluster_identity_->fingerprint};
     return options;
 }

@@ -167,6 +167,7 @@ private:
 
     MembershipOptions options_;
     trust::Identity identity_;                       // this member's own key pair
+    transport::TlsCredentials own_credentials_;      // identity_ for TLS, its contexts kept across connections
     std::unique_ptr<trust::Truststore> truststore_;  // the cluster's members, on disk once clustered
     mutable std::mutex mutex_;                       // lifecycle steps one at a time
     std::mutex trust_sync_mutex_;                    // one sync_truststore at a time

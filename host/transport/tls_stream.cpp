@@ -204,7 +204,7 @@ struct Connection {
     UniqueFd fd;
     SocketIo io;
     BioMethodPtr bio_method;  // outlives `ssl`, which holds a BIO of this method
-    SslCtxPtr context;
+    std::shared_ptr<SSL_CTX> context;
     SslPtr ssl;
     std::optional<PeerCertificate> peer;
     std::string remote;
@@ -240,7 +240,8 @@ const std::string kNoAddress{};
 void handshake(Connection& state, bool server, const TlsCredentials& credentials, std::chrono::milliseconds timeout) {
     const std::optional<Clock::time_point> deadline =
         timeout.count() > 0 ? std::optional(Clock::now() + timeout) : std::nullopt;
-    state.context = make_context(server, credentials);
+    state.context = credentials.contexts ? credentials.contexts->get(server, credentials)
+                                         : std::shared_ptr<SSL_CTX>(make_context(server, credentials));
     state.bio_method = socket_bio_method();
     state.io.fd = state.fd.get();
     state.ssl.reset(SSL_new(state.context.get()));
@@ -500,6 +501,24 @@ void TlsStream::close() {
     if (state.fd) {
         ::shutdown(state.fd.get(), SHUT_RDWR);
     }
+}
+
+struct TlsContexts::Kept {
+    std::string certificate_pem;
+    std::string key_pem;
+    std::shared_ptr<SSL_CTX> context;
+};
+
+TlsContexts::TlsContexts() = default;
+TlsContexts::~TlsContexts() = default;
+
+std::shared_ptr<SSL_CTX> TlsContexts::get(bool server, const TlsCredentials& credentials) {
+    const std::lock_guard lock(mutex_);
+    std::unique_ptr<Kept>& kept = server ? server_ : client_;
+    if (!kept || kept->certificate_pem != credentials.certificate_pem || kept->key_pem != credentials.key_pem)
+        kept = std::make_unique<Kept>(Kept{credentials.certificate_pem, credentials.key_pem,
+                                           std::shared_ptr<SSL_CTX>(make_context(server, credentials))});
+    return kept->context;
 }
 
 void check_server_credentials(const TlsCredentials& credentials) {

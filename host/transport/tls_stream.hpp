@@ -8,16 +8,46 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace microcloud::host::transport {
 
-// A certificate and its private key, both PEM.
+struct TlsCredentials;
+}  // namespace microcloud::host::transport
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+
+namespace microcloud::host::transport {
+
+// The OpenSSL contexts (client and server side) made from one certificate and key, kept for the next
+// connection. Making one parses the key and fetches OpenSSL's algorithms, which took about as much CPU as
+// the handshake's own signatures; a member that asks 50 others did it 50 times a round. Thread-safe.
+class TlsContexts {
+public:
+    TlsContexts();
+    ~TlsContexts();
+    TlsContexts(const TlsContexts&) = delete;
+    TlsContexts& operator=(const TlsContexts&) = delete;
+
+    // The context for `credentials` on that side: the kept one while the PEMs are the ones it was made
+    // from, else a new one (kept from then on). Throws Error("tls_setup") when OpenSSL refuses them.
+    std::shared_ptr<ssl_ctx_st> get(bool server, const TlsCredentials& credentials);
+
+private:
+    struct Kept;
+    std::mutex mutex_;
+    std::unique_ptr<Kept> client_;
+    std::unique_ptr<Kept> server_;
+};
+
+// A certificate and its private key, both PEM, and the TLS contexts made from them (shared by copies).
 struct TlsCredentials {
     std::string certificate_pem;
     std::string key_pem;
+    std::shared_ptr<TlsContexts> contexts = std::make_shared<TlsContexts>();
 };
 
 // The certificate the other end presented.
