@@ -1,4 +1,4 @@
-// host/trust/certificate.cpp - self-signed ECDSA P-384 certificates with OpenSSL 3: generation, inspection,
+// host/trust/certificate.cpp - self-signed ECDSA P-256 certificates with OpenSSL 3: generation, inspection,
 // fingerprints.
 #include "trust/certificate.hpp"
 #include "common/hex.hpp"
@@ -133,8 +133,11 @@ std::string ip_to_text(const ASN1_OCTET_STRING* octets) {
 CertificateAndKey generate_self_signed(const std::string& name, const std::vector<std::string>& ip_addresses) {
     if (name.empty()) throw Error("invalid_name", "A certificate needs a non-empty name");
 
-    EvpPkeyPtr key(EVP_EC_gen("P-384"));
-    if (!key) fail("P-384 key");
+    // P-256, not P-384: OpenSSL 3.0 has an optimised constant-time P-256 and only the generic code for
+    // P-384, where one signature or verification took about 1 ms here, 20-40 times P-256's. A mutual TLS
+    // handshake makes two of each, and members make thousands when 50 of them form a cluster.
+    EvpPkeyPtr key(EVP_EC_gen("P-256"));
+    if (!key) fail("P-256 key");
 
     X509Ptr cert(X509_new());
     if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) fail("new certificate");
@@ -161,7 +164,7 @@ CertificateAndKey generate_self_signed(const std::string& name, const std::vecto
     add_extension(cert.get(), &ctx, NID_subject_key_identifier, "hash");
     add_subject_alt_names(cert.get(), name, ip_addresses);
 
-    if (X509_sign(cert.get(), key.get(), EVP_sha384()) <= 0) fail("sign");
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) fail("sign");
 
     BioPtr cert_out(BIO_new(BIO_s_mem()));
     BioPtr key_out(BIO_new(BIO_s_mem()));

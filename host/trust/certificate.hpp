@@ -1,4 +1,4 @@
-// host/trust/certificate.hpp - self-signed ECDSA P-384 certificates: generation, inspection, fingerprints.
+// host/trust/certificate.hpp - self-signed ECDSA P-256 certificates: generation, inspection, fingerprints.
 #pragma once
 
 #include <chrono>
@@ -26,7 +26,7 @@ struct CertificateInfo {
 
 inline constexpr int certificate_validity_days = 3650;
 
-// A new ECDSA P-384 key and a self-signed SHA-384 certificate valid for 10 years: subject and issuer
+// A new ECDSA P-256 key and a self-signed SHA-256 certificate valid for 10 years: subject and issuer
 // CN = `name`, subjectAltName DNS:`name` plus one IP entry per address, random 128-bit serial.
 // Throws Error("invalid_address") for an address that is not an IP literal, Error("certificate_failed")
 // when OpenSSL fails.

@@ -17,7 +17,7 @@ struct Identity {
     std::string short_fingerprint() const { return fingerprint.substr(0, 12); }
 };
 
-// Loads `<dir>/<stem>.crt` and `<dir>/<stem>.key`, or creates them (ECDSA P-384, see certificate.hpp) when
+// Loads `<dir>/<stem>.crt` and `<dir>/<stem>.key`, or creates them (ECDSA P-256, see certificate.hpp) when
 // the certificate is missing. The key is written first with mode 0600, then the certificate (mode 0644),
 // each atomically, so a crash leaves either a complete pair or no certificate (which the next call
 // replaces). An existing pair is returned unchanged (name and addresses are then not re-checked).

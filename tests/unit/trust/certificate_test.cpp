@@ -32,13 +32,13 @@ TEST(Certificate, ParsesBackWithNameSansAndTenYearValidity) {
     EXPECT_TRUE(key_matches_certificate(pair.certificate_pem, pair.key_pem));
 }
 
-TEST(Certificate, IsEcdsaP384SignedWithSha384PerOpensslCli) {
+TEST(Certificate, IsEcdsaP256SignedWithSha256PerOpensslCli) {
     test::ScratchDir dir;
     CertificateAndKey pair = generate_self_signed("m1", {"10.0.0.1"});
     write_file_atomically(dir.path() / "c.crt", pair.certificate_pem, 0644);
     std::string text = test::run_command("openssl x509 -noout -text -in '" + (dir.path() / "c.crt").string() + "'");
-    EXPECT_NE(text.find("ecdsa-with-SHA384"), std::string::npos) << text;
-    EXPECT_NE(text.find("P-384"), std::string::npos) << text;
+    EXPECT_NE(text.find("ecdsa-with-SHA256"), std::string::npos) << text;
+    EXPECT_NE(text.find("P-256"), std::string::npos) << text;
     EXPECT_NE(text.find("DNS:m1, IP Address:10.0.0.1"), std::string::npos) << text;
     EXPECT_NE(text.find("TLS Web Server Authentication, TLS Web Client Authentication"), std::string::npos) << text;
 }
