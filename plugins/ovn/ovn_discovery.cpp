@@ -5,6 +5,7 @@
 #include "ovsdb_json.hpp"
 
 #include <chrono>
+#include <set>
 
 namespace microcloud::plugins::ovn {
 namespace fs = std::filesystem;
@@ -84,8 +85,17 @@ OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, c
     OvnObservations observed;
     observed.config = config;
     const auto dirs = program_search_dirs(roots.path_env);
-    for (const auto& spec : kOvnPrograms)
+    std::set<Component> answered;  // see kOvnPrograms: one answer speaks for its component
+    for (const auto& spec : kOvnPrograms) {
+        if (answered.contains(spec.component)) {
+            ProgramProbe probe{spec.name, spec.package, {}, std::nullopt, {}};
+            if (auto found = find_program(spec.name, dirs)) probe.path = found->string();
+            observed.programs.push_back(std::move(probe));
+            continue;
+        }
         observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
+        if (observed.programs.back().run && observed.programs.back().run->ok()) answered.insert(spec.component);
+    }
     observed.database = probe_database(config, observed.programs, run);
     observed.bridges = probe_bridges(config, observed.programs, observed.database, run);
     observed.kernel_module_path = (roots.sys / "module" / "openvswitch").string();

@@ -12,16 +12,18 @@ struct ProgramSpec {
     Component component;
 };
 
-// In the order they are probed and reported; the first of each component that reports a
-// version gives the component's version.
+// In the order they are looked for. Debian's Open vSwitch packages require one another at the same
+// version, and so do OVN's: the first program of each component that answers `--version` gives the
+// component's version, and the others are only looked for (each answer is a process start, and
+// discovery runs on every member at once). The client tools come first: every OVN member has them.
 inline constexpr ProgramSpec kOvnPrograms[] = {
+    {"ovs-vsctl", "openvswitch-switch", Component::openvswitch},
     {"ovs-vswitchd", "openvswitch-switch", Component::openvswitch},
     {"ovsdb-server", "openvswitch-common", Component::openvswitch},
-    {"ovs-vsctl", "openvswitch-switch", Component::openvswitch},
-    {"ovn-controller", "ovn-host", Component::ovn},
-    {"ovn-northd", "ovn-central", Component::ovn},
     {"ovn-nbctl", "ovn-common", Component::ovn},
     {"ovn-sbctl", "ovn-common", Component::ovn},
+    {"ovn-controller", "ovn-host", Component::ovn},
+    {"ovn-northd", "ovn-central", Component::ovn},
 };
 
 // Oldest supported versions (as in manifest.json "supports").

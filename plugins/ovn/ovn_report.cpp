@@ -51,7 +51,9 @@ Json program_fact(const ProgramProbe& probe, std::optional<ToolVersion>& version
         return fact;
     }
     std::string problem;
-    if (!probe.run) {
+    if (!probe.run && probe.start_error.empty()) {
+        return fact;  // found; its component's version came from another program (see kOvnPrograms)
+    } else if (!probe.run) {
         problem = "could not be started: " + probe.start_error;
     } else if (!probe.run->ok()) {
         problem = failure_text(*probe.run);

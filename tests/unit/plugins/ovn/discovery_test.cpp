@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -82,16 +84,25 @@ TEST(OvnDiscovery, ObservesAFakeMember) {
     ovn::OvnConfig config = run_dirs(ovs_rundir.string(), ovn_rundir.string());
 
     auto observed = ovn::observe_ovn(config, runner, roots);
-    ASSERT_EQ(calls.size(), 9u);  // seven --version runs, the Open_vSwitch row, the bridges
-    EXPECT_EQ(calls[7][0], (tmp.path() / "bin/ovs-vsctl").string());
-    EXPECT_EQ(calls[7][1], "--db=unix:" + (ovs_rundir / "db.sock").string());
-    EXPECT_EQ(calls[7].back(), "Open_vSwitch");
-    EXPECT_EQ(calls[8],
+    // One --version run per component (ovs-vsctl for Open vSwitch, ovn-nbctl for OVN), the
+    // Open_vSwitch row, the bridges.
+    ASSERT_EQ(calls.size(), 4u);
+    EXPECT_EQ(calls[0], (std::vector<std::string>{(tmp.path() / "bin/ovs-vsctl").string(), "--version"}));
+    EXPECT_EQ(calls[1], (std::vector<std::string>{(tmp.path() / "bin/ovn-nbctl").string(), "--version"}));
+    EXPECT_EQ(calls[2][0], (tmp.path() / "bin/ovs-vsctl").string());
+    EXPECT_EQ(calls[2][1], "--db=unix:" + (ovs_rundir / "db.sock").string());
+    EXPECT_EQ(calls[2].back(), "Open_vSwitch");
+    EXPECT_EQ(calls[3],
               ovn::bridge_query_argv((tmp.path() / "bin/ovs-vsctl").string(), (ovs_rundir / "db.sock").string()));
     EXPECT_EQ(query_env["OVS_RUNDIR"], ovs_rundir.string());
 
     Json report = ovn::ovn_report(observed);
     EXPECT_EQ(report["present"], true) << report.dump(2);
+    EXPECT_EQ(report["versions"]["openvswitch"]["version"], "3.1.0");
+    EXPECT_EQ(report["versions"]["ovn"]["version"], "23.03.1");
+    EXPECT_EQ(report["programs"]["ovn-northd"]["installed"], true);  // looked for, not asked
+    EXPECT_TRUE(report["programs"]["ovn-northd"]["version"].is_null());
+    EXPECT_TRUE(report["warnings"].empty()) << report["warnings"].dump();
     EXPECT_EQ(report["database"]["reachable"], true);
     EXPECT_TRUE(report["database"]["ovs_version"].is_null());  // never set by ovs-ctl here
     EXPECT_EQ(report["chassis"]["system-id"], "member-1");
@@ -103,6 +114,29 @@ TEST(OvnDiscovery, ObservesAFakeMember) {
     EXPECT_EQ(report["daemons"]["ovn-controller"]["running"], false);
     EXPECT_EQ(report["daemons"]["ovn-northd"]["pid"], nullptr);
     EXPECT_EQ(report["bridges"], (Json{"br-int", "br-ovn"}));
+}
+
+TEST(OvnDiscovery, AProgramThatGivesNoVersionLeavesItToTheNextOfItsComponent) {
+    TempDir tmp;
+    for (const char* name : {"ovs-vsctl", "ovs-vswitchd", "ovsdb-server"})
+        ::chmod(tmp.write(std::string("bin/") + name, "").c_str(), 0755);
+    std::vector<std::string> asked;
+    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions&) {
+        const auto program = fs::path(argv[0]).filename().string();
+        asked.push_back(program);
+        if (program == "ovs-vsctl") return CommandResult{1, "", "broken\n", false};
+        return CommandResult{0, program + " (Open vSwitch) 3.1.0\n", "", false};
+    };
+    ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
+    auto observed = ovn::observe_ovn(run_dirs((tmp.path() / "ovs").string(), (tmp.path() / "ovn").string()), runner, roots);
+    // (OVN's programs may be found in the standard directories here: only Open vSwitch's are checked.)
+    ASSERT_GE(asked.size(), 2u);
+    EXPECT_EQ(asked[0], "ovs-vsctl");
+    EXPECT_EQ(asked[1], "ovs-vswitchd");
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), "ovsdb-server"), 0);
+    Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["versions"]["openvswitch"]["version"], "3.1.0");
+    EXPECT_EQ(report["programs"]["ovs-vsctl"]["error"], "exited with status 1: broken");
 }
 
 TEST(OvnDiscovery, UnansweredDatabaseIsNotAskedForBridges) {
