@@ -107,7 +107,6 @@ LxdPlugin::LxdPlugin(const Json& config, SystemView system)
 
 Json LxdPlugin::discover(sdk::Context& ctx) {
     Observations seen;
-    seen.program = probe_program(ctx);
     seen.socket = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
     seen.socket_exists = seen.socket.path && system_.exists(*seen.socket.path);
     if (seen.socket_exists) {
@@ -120,6 +119,12 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
             seen.networks = ask(api, "/1.0/networks?recursion=1", &summarize_networks);
         }
     }
+    // An LXD that answers is installed, at the version it gives: `lxd --version` (a Go program's start,
+    // on every member at once) is only asked where LXD does not answer.
+    if (seen.server && seen.server->ok())
+        seen.program = ProgramProbe{true, seen.server->summary.value("version", ""), ""};
+    else
+        seen.program = probe_program(ctx);
     Json report = build_report(seen);
     report["kernel"] = kernel_report(system_);
     try {
