@@ -41,7 +41,8 @@ void Membership::upkeep_once(Runtime& rt) {
 
 std::vector<store::Member> Membership::sync_truststore(const Runtime& rt) {
     const std::lock_guard lock(trust_sync_mutex_);
-    std::vector<store::Member> members = rt.store->list_members();
+    // Every member does this every second: the certificates are read only for the members to add.
+    std::vector<store::Member> members = rt.store->list_members_without_certificates();
     std::set<std::string> names;
     bool withdrawn = false;  // a certificate trusted before is not any more
     for (const store::Member& member : members) {
@@ -49,9 +50,11 @@ std::vector<store::Member> Membership::sync_truststore(const Runtime& rt) {
         names.insert(member.name);
         const auto known = truststore_->find_by_name(member.name);
         if (known && known->fingerprint == member.fingerprint && known->address == member.address) continue;
+        const std::optional<store::Member> full = rt.store->find_member(member.name);
+        if (!full) continue;  // removed since the listing; the next round sees it gone
         if (known && truststore_->remove(member.name) && known->fingerprint != member.fingerprint) withdrawn = true;
         truststore_->add(
-            {member.name, member.address, std::string(store::member_role_name(member.role)), member.certificate, ""});
+            {full->name, full->address, std::string(store::member_role_name(full->role)), full->certificate, ""});
         spdlog::info("{} now trusts member {} ({})", rt.self.name, member.name, member.address);
     }
     for (const auto& peer : truststore_->list())
@@ -146,13 +149,16 @@ void Membership::rebalance(Runtime& rt, const std::vector<store::Member>& member
             *rt.store, [&](cluster::Client& client) { client.assign(change.id, change.to); }, std::chrono::seconds(2));
     }
     nodes = rt.store->run([](store::Session& session) { return session.client().cluster(); });
-    for (store::Member member : members) {
+    for (const store::Member& member : members) {
         for (const cluster::NodeInfo& node : nodes) {
             if (node.id != member.node_id) continue;
             const store::MemberRole role = store::parse_member_role(cluster::role_name(node.role));
             if (member.role == role) break;
-            member.role = role;
-            rt.store->update_member(member);
+            // `members` has no certificates (sync_truststore): the whole row is read back to be written.
+            if (std::optional<store::Member> full = rt.store->find_member(member.name)) {
+                full->role = role;
+                rt.store->update_member(*full);
+            }
             break;
         }
     }

@@ -13,6 +13,9 @@ namespace {
 
 constexpr const char* kMemberColumns =
     "name, address, certificate, fingerprint, role, node_id, joined_at, heartbeat_at";
+// The same places, the certificate read as ''.
+constexpr const char* kMemberColumnsWithoutCertificate =
+    "name, address, '', fingerprint, role, node_id, joined_at, heartbeat_at";
 
 // A column that must differ between members: its name, how a message names it, and its place
 // among the values of values_of().
@@ -90,6 +93,14 @@ Member member_from(const cluster::Row& row) {
     };
 }
 
+// Every member, by name, read with `columns` (kMemberColumns or the same without the certificate).
+std::vector<Member> members_by_name(cluster::Client& client, const char* columns) {
+    std::vector<Member> members;
+    for (const cluster::Row& row : client.query("SELECT " + std::string(columns) + " FROM members ORDER BY name").rows)
+        members.push_back(member_from(row));
+    return members;
+}
+
 // Turns SQLite's "UNIQUE constraint failed: members.<column>" into member_exists naming the member
 // that holds the value; rethrows anything else.
 [[noreturn]] void rethrow_clash(cluster::Client& client, const Error& error, const Member& member) {
@@ -155,12 +166,11 @@ void Session::remove_member(const std::string& name) {
 }
 
 std::vector<Member> Session::list_members() {
-    std::vector<Member> members;
-    for (const cluster::Row& row :
-         client_.query("SELECT " + std::string(kMemberColumns) + " FROM members ORDER BY name").rows) {
-        members.push_back(member_from(row));
-    }
-    return members;
+    return members_by_name(client_, kMemberColumns);
+}
+
+std::vector<Member> Session::list_members_without_certificates() {
+    return members_by_name(client_, kMemberColumnsWithoutCertificate);
 }
 
 std::optional<Member> Session::find_member(const std::string& name) {

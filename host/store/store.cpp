@@ -98,6 +98,10 @@ void Store::remove_member(const std::string& name) {
 std::vector<Member> Store::list_members() {
     return run([](Session& s) { return s.list_members(); });
 }
+
+std::vector<Member> Store::list_members_without_certificates() {
+    return run([](Session& s) { return s.list_members_without_certificates(); });
+}
 std::optional<Member> Store::find_member(const std::string& name) {
     return run([&](Session& s) { return s.find_member(name); });
 }

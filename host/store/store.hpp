@@ -63,6 +63,7 @@ public:
     void update_member(const Member& member);
     void remove_member(const std::string& name);  // with its plugin state, atomically
     std::vector<Member> list_members();
+    std::vector<Member> list_members_without_certificates();  // see Session
     std::optional<Member> find_member(const std::string& name);
 
     void issue_token(const JoinToken& token);

@@ -23,6 +23,15 @@ TEST_F(MembersTest, AddedMembersAreFoundAndListedByName) {
     EXPECT_EQ(all[2].role, MemberRole::pending);
 }
 
+TEST_F(MembersTest, TheListingWithoutCertificatesIsTheListingWithEmptyCertificates) {
+    store().add_member(sample_member(2, MemberRole::standby));
+    store().add_member(sample_member(1));
+    std::vector<Member> expected = store().list_members();
+    ASSERT_FALSE(expected[0].certificate.empty());
+    for (Member& member : expected) member.certificate.clear();
+    EXPECT_EQ(store().list_members_without_certificates(), expected);
+}
+
 TEST_F(MembersTest, NodeIdsKeepAllSixtyFourBits) {
     Member member = sample_member(1);
     member.node_id = 0xfedcba9876543210ULL;
