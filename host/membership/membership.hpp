@@ -153,7 +153,8 @@ private:
     void upkeep_loop(Runtime& runtime, std::stop_token stop);
     void upkeep_once(Runtime& runtime);
     // Makes the truststore equal to the members table as it is now (read under trust_sync_mutex_, so a
-    // slower sync holding an older list cannot bring back a member just removed); returns the table.
+    // slower sync holding an older list cannot bring back a member just removed); returns the table
+    // without the certificates (Session::list_members_without_certificates).
     std::vector<store::Member> sync_truststore(const Runtime& runtime);
     // Asks every other member to sync its truststore now (POST /1.0/cluster/trust/sync), so a removed
     // member's certificate is refused everywhere once the removal returns; one that does not answer

@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 
 #include <future>
+#include <map>
+#include <set>
 
 namespace microcloud::host::membership {
 
@@ -45,17 +47,30 @@ std::vector<store::Member> Membership::sync_truststore(const Runtime& rt) {
     std::vector<store::Member> members = rt.store->list_members_without_certificates();
     std::set<std::string> names;
     bool withdrawn = false;  // a certificate trusted before is not any more
+    std::vector<std::string> changed;  // members to trust (anew)
     for (const store::Member& member : members) {
         if (member.name == rt.self.name) continue;
         names.insert(member.name);
         const auto known = truststore_->find_by_name(member.name);
         if (known && known->fingerprint == member.fingerprint && known->address == member.address) continue;
-        const std::optional<store::Member> full = rt.store->find_member(member.name);
-        if (!full) continue;  // removed since the listing; the next round sees it gone
-        if (known && truststore_->remove(member.name) && known->fingerprint != member.fingerprint) withdrawn = true;
-        truststore_->add(
-            {full->name, full->address, std::string(store::member_role_name(full->role)), full->certificate, ""});
-        spdlog::info("{} now trusts member {} ({})", rt.self.name, member.name, member.address);
+        changed.push_back(member.name);
+    }
+    // Their rows with the certificates: one row for one member, the table at once for more (a member
+    // that has just joined, or many joining together).
+    std::map<std::string, store::Member> rows;
+    if (changed.size() == 1) {
+        if (auto row = rt.store->find_member(changed.front())) rows.emplace(row->name, std::move(*row));
+    } else if (changed.size() > 1) {
+        for (store::Member& row : rt.store->list_members()) rows.emplace(row.name, std::move(row));
+    }
+    for (const std::string& name : changed) {
+        const auto row = rows.find(name);
+        if (row == rows.end()) continue;  // removed since the listing; the next round sees it gone
+        const store::Member& full = row->second;
+        const auto known = truststore_->find_by_name(name);
+        if (known && truststore_->remove(name) && known->fingerprint != full.fingerprint) withdrawn = true;
+        truststore_->add({full.name, full.address, std::string(store::member_role_name(full.role)), full.certificate, ""});
+        spdlog::info("{} now trusts member {} ({})", rt.self.name, name, full.address);
     }
     for (const auto& peer : truststore_->list())
         if (!names.contains(peer.name)) {
@@ -122,25 +137,26 @@ void Membership::rebalance(Runtime& rt, const std::vector<store::Member>& member
     std::set<cluster::NodeId> holders;
     for (const cluster::NodeInfo& node : nodes)
         if (node.role != cluster::Role::spare) holders.insert(node.id);
-    std::vector<store::Member> asked;
-    std::set<cluster::NodeId> online_ids;
-    for (const store::Member& member : members) {
-        if (holders.contains(member.node_id))
-            asked.push_back(member);
-        else
-            online_ids.insert(member.node_id);
-    }
-    for (const auto& [name, answered] : probe(rt, asked))
-        for (const store::Member& member : asked)
-            if (member.name == name && answered) online_ids.insert(member.node_id);
-    online_ids.insert(rt.self.node_id);
-    std::vector<RoleChange> changes = plan_roles(nodes, online_ids, rt.self.node_id);
+    std::vector<store::Member> holding;
+    for (const store::Member& member : members)
+        if (holders.contains(member.node_id)) holding.push_back(member);
+    std::map<std::string, bool> answers = probe(rt, holding);
+    // The members that answer; those not asked count as answering when `unasked_answer`.
+    const auto online = [&](bool unasked_answer) {
+        std::set<cluster::NodeId> ids{rt.self.node_id};
+        for (const store::Member& member : members) {
+            const auto answer = answers.find(member.name);
+            if (answer != answers.end() ? answer->second : unasked_answer) ids.insert(member.node_id);
+        }
+        return ids;
+    };
+    std::vector<RoleChange> changes = plan_roles(nodes, online(true), rt.self.node_id);
     if (!changes.empty()) {
-        const auto online = probe(rt, members);
-        online_ids.clear();
+        std::vector<store::Member> rest;
         for (const store::Member& member : members)
-            if (online.at(member.name)) online_ids.insert(member.node_id);
-        changes = plan_roles(nodes, online_ids, rt.self.node_id);
+            if (!answers.contains(member.name)) rest.push_back(member);
+        answers.merge(probe(rt, rest));
+        changes = plan_roles(nodes, online(false), rt.self.node_id);
     }
     for (const RoleChange& change : changes) {
         spdlog::info("{} (leader) assigns node {:x} the role {} (was {})", rt.self.name, change.id,

@@ -522,7 +522,10 @@ std::shared_ptr<SSL_CTX> TlsContexts::get(bool server, const TlsCredentials& cre
 }
 
 void check_server_credentials(const TlsCredentials& credentials) {
-    make_context(true, credentials);
+    if (credentials.contexts)
+        credentials.contexts->get(true, credentials);  // kept for the server's first connection
+    else
+        make_context(true, credentials);
 }
 
 }  // namespace microcloud::host::transport

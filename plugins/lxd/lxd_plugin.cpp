@@ -121,7 +121,7 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
     }
     // An LXD that answers is installed, at the version it gives: `lxd --version` (a Go program's start,
     // on every member at once) is only asked where LXD does not answer.
-    if (seen.server && seen.server->ok())
+    if (seen.server && seen.server->ok() && !seen.server->summary.value("version", "").empty())
         seen.program = ProgramProbe{true, seen.server->summary.value("version", ""), ""};
     else
         seen.program = probe_program(ctx);

@@ -3,6 +3,7 @@
 
 #include "ovn_programs.hpp"
 #include "ovsdb_json.hpp"
+#include "tool_version.hpp"
 
 #include <chrono>
 #include <set>
@@ -94,7 +95,8 @@ OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, c
             continue;
         }
         observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
-        if (observed.programs.back().run && observed.programs.back().run->ok()) answered.insert(spec.component);
+        const auto& run = observed.programs.back().run;
+        if (run && run->ok() && parse_tool_version(run->out)) answered.insert(spec.component);
     }
     observed.database = probe_database(config, observed.programs, run);
     observed.bridges = probe_bridges(config, observed.programs, observed.database, run);

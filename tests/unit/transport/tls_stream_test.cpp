@@ -44,6 +44,26 @@ TEST(TransportTls, RoundTripWithPinnedFingerprint) {
     EXPECT_EQ(read_tls(client, 12), "hello client");
 }
 
+TEST(TransportTls, ContextsAreKeptPerSideAndMadeAgainWhenTheCredentialsChange) {
+    TlsContexts contexts;
+    const TlsCredentials& member = member_identity().credentials;
+    const auto client = contexts.get(false, member);
+    EXPECT_EQ(contexts.get(false, member).get(), client.get());
+    const auto server = contexts.get(true, member);
+    EXPECT_NE(server.get(), client.get());
+    EXPECT_EQ(contexts.get(true, member).get(), server.get());
+    const auto other = contexts.get(false, stranger_identity().credentials);
+    EXPECT_NE(other.get(), client.get());
+    // Copies of credentials share their contexts: two connections made with copies use one context.
+    const TlsCredentials copy = member;
+    EXPECT_EQ(copy.contexts.get(), member.contexts.get());
+    // Contexts from many threads at once are one context.
+    std::vector<std::future<const void*>> asked;
+    for (int i = 0; i < 8; ++i)
+        asked.push_back(std::async(std::launch::async, [&] { return static_cast<const void*>(contexts.get(true, member).get()); }));
+    for (auto& answer : asked) EXPECT_EQ(answer.get(), static_cast<const void*>(server.get()));
+}
+
 TEST(TransportTls, PinnedFingerprintMayHaveColonsAndUpperCase) {
     std::string written;
     for (std::size_t i = 0; i < server_identity().fingerprint.size(); i += 2) {
