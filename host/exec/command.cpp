@@ -1,11 +1,14 @@
 // host/exec/command.cpp - runs one program: captured output, stdin, timeout, cancellation.
 //
-// Why fork/exec by hand and not Boost.Process: Boost.Process 1.74 needs Boost.Filesystem linked
+// Why posix_spawn by hand and not Boost.Process: Boost.Process 1.74 needs Boost.Filesystem linked
 // (the host uses header-only Boost with BOOST_DLL_USE_STD_FS), it cannot tell "the program could
-// not be executed" from "the program exited with 127" the way a CLOEXEC status pipe does (the
-// exec errno arrives through the pipe, EOF means exec succeeded), and it has no process-group
-// kill: a timed-out `sh -c` pipeline would leave its grandchildren running. Here every child leads
-// its own process group, which timeout and cancellation terminate as a whole.
+// not be executed" from "the program exited with 127" (glibc's posix_spawn returns the exec
+// errno), and it has no process-group kill: a timed-out `sh -c` pipeline would leave its
+// grandchildren running. Here every child leads its own process group, which timeout and
+// cancellation terminate as a whole. posix_spawn and not fork: glibc starts the child with
+// CLONE_VM|CLONE_VFORK, so the daemon's page tables are not copied and then torn down by the exec
+// (with 20-odd threads and a plugin's commands on every member at once, fork's copy and its TLB
+// shootdowns were most of the daemon's CPU in `microcloud status`).
 #include "exec/command.hpp"
 
 #include "common/error.hpp"
@@ -22,6 +25,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,10 +57,22 @@ Error start_failed(const std::string& program, const std::string& step, int err)
                  {{"program", program}, {"errno", err}});
 }
 
+// Both ends above 2, so that the child's dup2 onto 0-2 never overwrites an end still to be used.
 Pipe make_pipe(const std::string& program) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         throw start_failed(program, "pipe2", errno);
+    }
+    for (int& fd : fds) {
+        if (fd > 2) continue;
+        const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        const int error = errno;
+        ::close(fd);
+        fd = moved;
+        if (moved < 0) {
+            ::close(fds[0] == moved ? fds[1] : fds[0]);
+            throw start_failed(program, "fcntl(F_DUPFD_CLOEXEC)", error);
+        }
     }
     return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
@@ -100,36 +116,47 @@ private:
     std::vector<char*> argv_ptrs_, env_ptrs_;
 };
 
-// Tells the parent through the status pipe why the child cannot become the program.
-[[noreturn]] void report_exec_failure(int status) {
-    const int error = errno;
-    [[maybe_unused]] const auto ignored = ::write(status, &error, sizeof error);
-    ::_exit(127);
-}
+// posix_spawn's attributes and file actions, destroyed on every path.
+class SpawnSetup {
+public:
+    SpawnSetup() {
+        ::posix_spawnattr_init(&attr_);
+        ::posix_spawn_file_actions_init(&actions_);
+    }
+    ~SpawnSetup() {
+        ::posix_spawn_file_actions_destroy(&actions_);
+        ::posix_spawnattr_destroy(&attr_);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+    posix_spawnattr_t* attr() { return &attr_; }
+    posix_spawn_file_actions_t* actions() { return &actions_; }
 
-// The child's side between fork and exec: only async-signal-safe calls, since other threads
-// of the parent may hold locks (malloc's included) at the moment of fork.
-[[noreturn]] void exec_child(const ExecArgs& args, int in, int out, int err, int status) {
-    ::setpgid(0, 0);
-    sigset_t none;
+private:
+    posix_spawnattr_t attr_;
+    posix_spawn_file_actions_t actions_;
+};
+
+// Starts the program as the leader of a new process group, with `in`, `out` and `err` as its
+// stdin, stdout and stderr, no other descriptor of the daemon, every signal at its default and
+// none blocked. Returns the pid, or the errno (as a negative number) of why it did not start.
+pid_t spawn_child(const ExecArgs& args, int in, int out, int err) {
+    SpawnSetup setup;
+    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), in, 0);
+    if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(setup.actions(), out, 1);
+    if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(setup.actions(), err, 2);
+    if (rc == 0) rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 3);
+    sigset_t none, all;
     ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    for (int signal = 1; signal < NSIG; ++signal) {
-        ::sigaction(signal, &default_action, nullptr);  // ignored signals would survive exec
-    }
-    // Move the pipe ends above 2 first so no dup2 below overwrites one still to be used.
-    const int moved[3] = {::fcntl(in, F_DUPFD_CLOEXEC, 3), ::fcntl(out, F_DUPFD_CLOEXEC, 3),
-                          ::fcntl(err, F_DUPFD_CLOEXEC, 3)};
-    for (int target = 0; target < 3; ++target) {
-        if (moved[target] < 0 || ::dup2(moved[target], target) < 0) {
-            report_exec_failure(status);
-        }
-    }
-    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);  // no descriptor of the daemon leaks into the child
-    ::execvpe(args.argv()[0], args.argv(), args.envp());
-    report_exec_failure(status);
+    ::sigfillset(&all);
+    if (rc == 0) rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                                                   POSIX_SPAWN_SETSIGDEF);
+    if (rc == 0) rc = ::posix_spawnattr_setpgroup(setup.attr(), 0);
+    if (rc == 0) rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
+    if (rc == 0) rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);  // ignored signals would survive exec
+    pid_t pid = -1;
+    if (rc == 0) rc = ::posix_spawnp(&pid, args.argv()[0], setup.actions(), setup.attr(), args.argv(), args.envp());
+    return rc == 0 ? pid : -rc;
 }
 
 // The started child: waited for without reaping (the zombie keeps its pid and group id
@@ -184,22 +211,6 @@ private:
 };
 
 // Reads the exec status pipe to EOF: 0 when exec succeeded, else the child's errno.
-int exec_errno(UniqueFd& status_read) {
-    int error = 0;
-    std::size_t got = 0;
-    while (got < sizeof error) {
-        const ssize_t n = ::read(status_read.get(), reinterpret_cast<char*>(&error) + got, sizeof error - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        got += static_cast<std::size_t>(n);
-    }
-    return got == sizeof error ? error : 0;
-}
-
 // write(2) that cannot kill the daemon with SIGPIPE: the signal is blocked for this thread
 // during the write, and one the write raised is consumed before unblocking.
 ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
@@ -362,25 +373,18 @@ CommandOutcome run_command(const CommandSpec& spec) {
 
     const ExecArgs args(spec);
     Pipe in = make_pipe(program), out = make_pipe(program), err = make_pipe(program);
-    Pipe status = make_pipe(program);
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        throw start_failed(program, "fork", errno);
+    const pid_t pid = spawn_child(args, in.read.get(), out.write.get(), err.write.get());
+    if (pid == -EAGAIN || pid == -ENOMEM) {
+        throw start_failed(program, "posix_spawn", -pid);
     }
-    if (pid == 0) {
-        exec_child(args, in.read.get(), out.write.get(), err.write.get(), status.write.get());
+    if (pid < 0) {
+        throw Error("command_not_found", "cannot run \"" + program + "\": " + errno_text(-pid),
+                    {{"program", program}, {"argv", spec.argv}, {"errno", -pid}});
     }
     Child child(pid);
-    ::setpgid(pid, pid);  // also in the child: whichever runs first, the group exists before exec
     in.read.reset();
     out.write.reset();
     err.write.reset();
-    status.write.reset();
-    if (const int error = exec_errno(status.read); error != 0) {
-        child.reap();
-        throw Error("command_not_found", "cannot run \"" + program + "\": " + errno_text(error),
-                    {{"program", program}, {"argv", spec.argv}, {"errno", error}});
-    }
 
     ChildIo io(std::move(in.write), std::move(out.read), std::move(err.read), spec.stdin_data);
     const bool limited = spec.timeout.count() > 0;
