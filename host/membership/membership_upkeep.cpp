@@ -170,10 +170,10 @@ void Membership::rebalance(Runtime& rt, const std::vector<store::Member>& member
             if (node.id != member.node_id) continue;
             const store::MemberRole role = store::parse_member_role(cluster::role_name(node.role));
             if (member.role == role) break;
-            // `members` has no certificates (sync_truststore): the whole row is read back to be written.
-            if (std::optional<store::Member> full = rt.store->find_member(member.name)) {
-                full->role = role;
-                rt.store->update_member(*full);
+            try {
+                rt.store->set_member_role(member.name, role);
+            } catch (const Error& error) {
+                if (error.code() != "member_not_found") throw;  // removed since the listing
             }
             break;
         }

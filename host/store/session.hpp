@@ -31,6 +31,10 @@ public:
     void add_member(const Member& member);
     // Replaces every field of the member named member.name.
     void update_member(const Member& member);
+    // Sets only the role of the member called `name` (the leader's rebalance: nothing else of the
+    // row is read or written, so a change made meanwhile to another column stays). Throws
+    // Error("member_not_found").
+    void set_member_role(const std::string& name, MemberRole role);
     // Also drops the member's plugin state; not atomic unless run in a transaction.
     void remove_member(const std::string& name);
     std::vector<Member> list_members();  // by name

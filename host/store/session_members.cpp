@@ -156,6 +156,12 @@ void Session::update_member(const Member& member) {
     }
 }
 
+void Session::set_member_role(const std::string& name, MemberRole role) {
+    const cluster::ExecResult result = client_.exec("UPDATE members SET role = ? WHERE name = ?",
+                                                    {std::string(member_role_name(role)), name});
+    if (result.rows_affected == 0) throw Error("member_not_found", "no member named \"" + name + "\"", {{"member", name}});
+}
+
 void Session::remove_member(const std::string& name) {
     const cluster::ExecResult result = client_.exec("DELETE FROM members WHERE name = ?", {name});
     if (result.rows_affected == 0) {

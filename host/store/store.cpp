@@ -92,6 +92,9 @@ void Store::add_member(const Member& member) {
 void Store::update_member(const Member& member) {
     run([&](Session& s) { s.update_member(member); });
 }
+void Store::set_member_role(const std::string& name, MemberRole role) {
+    run([&](Session& s) { s.set_member_role(name, role); });
+}
 void Store::remove_member(const std::string& name) {
     transaction([&](Session& s) { s.remove_member(name); });
 }

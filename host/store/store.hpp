@@ -61,6 +61,7 @@ public:
 
     void add_member(const Member& member);
     void update_member(const Member& member);
+    void set_member_role(const std::string& name, MemberRole role);  // see Session
     void remove_member(const std::string& name);  // with its plugin state, atomically
     std::vector<Member> list_members();
     std::vector<Member> list_members_without_certificates();  // see Session

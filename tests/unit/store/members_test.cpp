@@ -125,6 +125,15 @@ TEST_F(MembersTest, UpdateReplacesTheFieldsOfTheNamedMember) {
     expect_error([&] { store().update_member(sample_member(9)); }, "member_not_found", {"\"m9\""});
 }
 
+TEST_F(MembersTest, SettingTheRoleChangesOnlyTheRole) {
+    Member member = sample_member(1, MemberRole::pending);
+    store().add_member(member);
+    store().set_member_role("m1", MemberRole::voter);
+    member.role = MemberRole::voter;
+    EXPECT_EQ(store().find_member("m1"), member);  // certificate, address and times as they were
+    expect_error([&] { store().set_member_role("m9", MemberRole::spare); }, "member_not_found", {"\"m9\""});
+}
+
 TEST_F(MembersTest, RemovingAMemberDropsItsPluginState) {
     store().add_member(sample_member(1));
     store().add_member(sample_member(2));
