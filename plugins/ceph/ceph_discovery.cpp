@@ -49,9 +49,7 @@ CephObservations observe_ceph(const CephConfig& config, const CommandRunner& run
             answered = observed.programs.back().run && observed.programs.back().run->ok();
             continue;
         }
-        ProgramProbe probe{spec.name, spec.package, {}, std::nullopt, {}};
-        if (auto found = find_program(spec.name, dirs)) probe.path = found->string();
-        observed.programs.push_back(std::move(probe));
+        observed.programs.push_back(locate_program(spec.name, spec.package, dirs));
     }
     observed.files = read_cluster_files(config);
     if (probe_health)

@@ -89,9 +89,7 @@ OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, c
     std::set<Component> answered;  // see kOvnPrograms: one answer speaks for its component
     for (const auto& spec : kOvnPrograms) {
         if (answered.contains(spec.component)) {
-            ProgramProbe probe{spec.name, spec.package, {}, std::nullopt, {}};
-            if (auto found = find_program(spec.name, dirs)) probe.path = found->string();
-            observed.programs.push_back(std::move(probe));
+            observed.programs.push_back(locate_program(spec.name, spec.package, dirs));
             continue;
         }
         observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));

@@ -66,15 +66,22 @@ struct ProgramProbe {
     std::string start_error;                ///< why `--version` could not start
 };
 
+/// Looks `name` up in `dirs` without running it: `path` is set when found, `run` stays empty (for
+/// a program whose version another program of the same package already gave). Since ABI 1.0.
+inline ProgramProbe locate_program(std::string_view name, std::string_view package,
+                                   const std::vector<std::filesystem::path>& dirs) {
+    ProgramProbe probe{std::string(name), std::string(package), {}, std::nullopt, {}};
+    if (auto path = find_program(name, dirs)) probe.path = path->string();
+    return probe;
+}
+
 /// Looks `name` up in `dirs` and, when found, runs `<path> --version` through `run`, letting the
 /// host answer from an earlier run while the file is unchanged. Since ABI 1.0.
 inline ProgramProbe probe_program(std::string_view name, std::string_view package,
                                   const std::vector<std::filesystem::path>& dirs, const CommandRunner& run,
                                   std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
-    ProgramProbe probe{std::string(name), std::string(package), {}, std::nullopt, {}};
-    auto path = find_program(name, dirs);
-    if (!path) return probe;
-    probe.path = path->string();
+    ProgramProbe probe = locate_program(name, package, dirs);
+    if (probe.path.empty()) return probe;
     CommandOptions options;
     options.timeout = timeout;
     options.cache_while_program_unchanged = true;  // a version only changes with the file
