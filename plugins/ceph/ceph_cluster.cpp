@@ -725,25 +725,58 @@ Json CephCluster::remove(const sdk::Context& ctx, const std::string& name) {
     return report;
 }
 
+std::shared_ptr<const RadosLibrary> CephCluster::rados() const {
+    const std::lock_guard lock(rados_mutex_);
+    if (!rados_tried_ && !config_.librados.empty()) rados_ = RadosLibrary::load(config_.librados, rados_why_);
+    rados_tried_ = true;
+    return rados_;
+}
+
+std::vector<Json> CephCluster::status_documents(const CephOps& ops, std::string& unreachable,
+                                                std::string& client) const {
+    const std::vector<Json> commands = {{{"prefix", "status"}, {"format", "json"}},
+                                        {{"prefix", "osd tree"}, {"format", "json"}}};
+    if (const auto library = rados()) {
+        client = "librados";
+        try {
+            std::string failure;
+            std::vector<Json> documents = rados_documents(library, {ops.layout().conf, config_.cluster}, commands, failure);
+            if (!documents.front().is_object()) unreachable = "librados: " + failure;
+            return documents;
+        } catch (const sdk::Error& e) {
+            unreachable = e.what();
+            return {};
+        }
+    }
+    client = config_.librados.empty() ? "ceph CLI" : "ceph CLI (librados: " + rados_why_ + ")";
+    // Both from one `ceph` process (each costs a Python start).
+    const CephOps::Batch batch = ops.query_batch({{"status"}, {"osd", "tree"}}, std::chrono::seconds(20));
+    if (!document_with(batch.documents, "health").is_object())
+        unreachable = sdk::programs::failure_text(batch.result);
+    return batch.documents;
+}
+
 Json CephCluster::status(const sdk::Context& ctx) const {
     CephOps ops(ctx, config_);
     const auto marker = read_marker(ops.layout());
     if (!marker) return {{"formed", false}, {"summary", "not formed here"}};
-    // The cluster's status and its OSD tree from one `ceph` process (each costs a Python start).
-    const CephOps::Batch batch = ops.query_batch({{"status"}, {"osd", "tree"}}, std::chrono::seconds(20));
-    const Json status = document_with(batch.documents, "health");
+    std::string unreachable, client;
+    const std::vector<Json> documents = status_documents(ops, unreachable, client);
+    const Json status = document_with(documents, "health");
     const auto summary = summarise_status_document(status);
     MemberDaemons here{marker->member, marker->mon, marker->mds, marker->osds.size(), 0};
     if (!summary)
         return {{"formed", true},
                 {"reachable", false},
-                {"summary", "cluster does not answer: " + sdk::programs::failure_text(batch.result)},
+                {"summary", "cluster does not answer: " + unreachable},
+                {"client", client},
                 {"service", service_row(here, nullptr)}};
     Json out = *summary;
     out["formed"] = true;
     Json mine = Json::array();
     std::size_t up = 0, in = 0;
-    const Json tree = document_with(batch.documents, "nodes");
+    out["client"] = client;
+    const Json tree = document_with(documents, "nodes");
     here.osds_known = tree.is_object();
     if (tree.is_object()) {
         const auto ids = osds_of_host(tree, marker->member);

@@ -6,15 +6,19 @@
 #pragma once
 
 #include "ceph_config.hpp"
+#include "rados_client.hpp"
 
 #include <microcloud/sdk/plugin.hpp>
 
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace microcloud::plugins::ceph {
+
+class CephOps;
 
 /// An OSD this member made: its id, uuid and the device behind it.
 struct MadeOsd {
@@ -55,9 +59,19 @@ private:
     sdk::Json rollback(const sdk::Context& ctx);
     sdk::Json leave(const sdk::Context& ctx);
     sdk::Json remove(const sdk::Context& ctx, const std::string& name);
+    // The status documents ("status", "osd tree"; null where one failed) through librados when it
+    // loads, else one `ceph` process; `unreachable` says why there are none, `client` which was used.
+    std::vector<sdk::Json> status_documents(const CephOps& ops, std::string& unreachable,
+                                            std::string& client) const;
+    // config_.librados loaded on first use (null when "" or it does not load; why in rados_why_).
+    std::shared_ptr<const RadosLibrary> rados() const;
 
     CephConfig config_;
     CephRunRecord record_;
+    mutable std::mutex rados_mutex_;
+    mutable bool rados_tried_ = false;
+    mutable std::shared_ptr<const RadosLibrary> rados_;
+    mutable std::string rados_why_;
     std::mutex tokens_mutex_;
     std::set<std::string> promised_mons_;  // joiners told to run a monitor by this process
 };

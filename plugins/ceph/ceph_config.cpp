@@ -8,8 +8,9 @@
 namespace microcloud::plugins::ceph {
 namespace {
 
-constexpr std::array<std::string_view, 7> kAcceptedKeys = {
-    "conf_dir", "cluster", "data_dir", "run_dir", "log_dir", "service_manager", "mon_data_avail_warn"};
+constexpr std::array<std::string_view, 8> kAcceptedKeys = {"conf_dir", "cluster",         "data_dir",
+                                                           "run_dir",  "log_dir",         "service_manager",
+                                                           "mon_data_avail_warn", "librados"};
 
 std::string accepted_keys_text() {
     std::string text;
@@ -76,6 +77,10 @@ CephConfig parse_ceph_config(const sdk::Json& config) {
             reject("mon_data_avail_warn", "must be a whole percentage from 1 to 100, got " + value.dump());
         out.mon_data_avail_warn = value.get<int>();
     }
+    out.librados = string_setting(config, "librados", defaults.librados);
+    if (out.librados.find_first_of(" \t\n") != std::string::npos)
+        reject("librados", "must be a library name or path without blanks, or \"\" for the ceph CLI only, got \"" +
+                               out.librados + "\"");
     if (!valid_cluster_name(out.cluster))
         reject("cluster",
                "must be a name of letters, digits, '-', '_' or '.' (up to 64, not starting with "

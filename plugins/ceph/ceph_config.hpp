@@ -26,6 +26,9 @@ struct CephConfig {
     // Cluster-wide mon_data_avail_warn (percent of free space below which the monitors warn);
     // unset keeps Ceph's default (30).
     std::optional<int> mon_data_avail_warn{};
+    // The librados the status hook asks the monitors through (a soname or a path); "" means the
+    // `ceph` CLI only. When it cannot be loaded the CLI is used.
+    std::string librados{"librados.so.2"};
 };
 
 // Reads the plugin's config section (a JSON object; null means empty); every key is optional.
