@@ -6,6 +6,7 @@
 #include "ovn_daemons.hpp"
 #include "ovn_pki.hpp"
 #include "ovsdb_json.hpp"
+#include "unixctl.hpp"
 
 #include <microcloud/sdk/programs.hpp>
 
@@ -122,13 +123,20 @@ void wait_for(const std::function<std::optional<std::string>()>& not_ready, std:
     }
 }
 
-std::optional<RaftStatus> raft_status(const sdk::Context& ctx, const OvnConfig& config, Database db) {
-    const sdk::CommandResult result =
-        run(ctx, config,
-            {"ovs-appctl", "-t", database_control(config, db), "--timeout=5", "cluster/status", schema_name(db)},
-            kQueryTimeout);
-    if (!result.ok()) return std::nullopt;
-    return parse_raft_status(result.out);
+// The database server's cluster/status (what `ovs-appctl -t <db>.ctl cluster/status` prints),
+// asked over its control socket; nullopt when no server answers there.
+std::optional<RaftStatus> raft_status(const sdk::Context&, const OvnConfig& config, Database db) {
+    const UnixctlReply reply =
+        unixctl_call(database_control(config, db), "cluster/status", {schema_name(db)}, std::chrono::seconds(5));
+    if (!reply.ok) return std::nullopt;
+    return parse_raft_status(reply.text);
+}
+
+// ovn-controller's connection-status (`ovn-appctl -t ovn-controller connection-status`), asked
+// over its control socket.
+UnixctlReply controller_connection(const OvnConfig& config) {
+    return unixctl_call(daemon_control_socket(config.ovn_rundir, "ovn-controller"), "connection-status", {},
+                        kQueryTimeout);
 }
 
 std::vector<Central> read_centrals(const OvnConfig& config) {
@@ -370,11 +378,10 @@ Json OvnCluster::join(const sdk::Context& ctx) {
         wait_for(
             [&]() -> std::optional<std::string> {
                 must_be_running(config_, "controller", member);
-                const sdk::CommandResult r =
-                    run(ctx, config_, {"ovn-appctl", "-t", "ovn-controller", "connection-status"}, kQueryTimeout);
-                const std::string said = sdk::programs::last_line(r.out);
-                if (r.ok() && said == "connected") return std::nullopt;
-                return said.empty() ? sdk::programs::failure_text(r) : said;
+                const UnixctlReply r = controller_connection(config_);
+                const std::string said = sdk::programs::last_line(r.text);
+                if (r.ok && said == "connected") return std::nullopt;
+                return said.empty() ? r.text : said;
             },
             kJoinTimeout,
             "ovn-controller of " + member + " did not connect to the Southbound database at " +
@@ -518,9 +525,8 @@ Json OvnCluster::status(const sdk::Context& ctx) const {
         if (const auto status = raft_status(ctx, config_, db))
             out["databases"][schema_name(db)] = {
                 {"status", status->status}, {"role", status->role}, {"leader", status->leader}, {"servers", status->servers}};
-    const sdk::CommandResult controller =
-        run(ctx, config_, {"ovn-appctl", "-t", "ovn-controller", "connection-status"}, kQueryTimeout);
-    out["controller"] = controller.ok() ? sdk::programs::last_line(controller.out) : "not running";
+    const UnixctlReply controller = controller_connection(config_);
+    out["controller"] = controller.ok ? sdk::programs::last_line(controller.text) : "not running";
     const std::vector<Central> centrals = read_centrals(config_);
     if (!centrals.empty()) {
         const sdk::CommandResult listed = run(
