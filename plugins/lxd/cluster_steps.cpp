@@ -68,6 +68,30 @@ void cancel_tokens(const LxdApi& api, const std::string& joiner) {
     }
 }
 
+// Puts back the addresses this run changed. LXD re-executes itself once it has left a cluster, and
+// wait_standalone may have been answered by the process about to go: a request that finds no LXD
+// is tried again until one answers and reads the addresses back as they were.
+void restore_addresses(const LxdApi& api, const PriorAddresses& prior) {
+    const auto deadline = std::chrono::steady_clock::now() + ready_limit;
+    for (;;) {
+        try {
+            patch_config(api, prior.config);
+            const Json config = api.get("/1.0").value("config", Json::object());
+            bool restored = true;
+            for (const auto& [key, value] : prior.config.items())
+                restored = restored && config.value(key, "") == value.get<std::string>();
+            if (restored) return;
+        } catch (const Error& e) {
+            if (e.code() == "lxd_error" || std::chrono::steady_clock::now() >= deadline) throw;  // LXD said no
+        }
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw Error("lxd_timeout", "LXD on " + api.socket() + " did not take back its addresses " +
+                                           prior.config.dump() + " within " + std::to_string(ready_limit.count()) +
+                                           " s");
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
 }  // namespace
 
 std::string lxd_address(const std::string& ip) {
@@ -164,7 +188,7 @@ Json leave_cluster(const LxdApi& api, const std::string& name, const PriorAddres
         wait_standalone(api);
         left = true;
     }
-    if (!prior.config.empty()) patch_config(api, prior.config);
+    if (!prior.config.empty()) restore_addresses(api, prior);
     return Json{{"left", left}};
 }
 
