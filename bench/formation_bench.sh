@@ -3,7 +3,9 @@
 # `microcloud preseed` to every member ONLINE, for 10 and 50 members, with the joiners all at once
 # (this project) and one at a time (upstream's order), measured in the same run; prints the times,
 # the ratios, how the time grows from 10 to 50, the phases of the largest parallel formation and
-# the idle RSS and threads of a voter's and a spare's microcloudd at each size.
+# the idle RSS and threads of a voter's and a spare's microcloudd at each size, and how long
+# `microcloud status` (every member's plugins asked) takes on the formed cloud against
+# `microcloud cluster list` (membership only).
 # Usage: bench/formation_bench.sh [BUILD_DIR] [SIZES...]   (default: build, sizes 10 50)
 set -euo pipefail
 source "$(dirname "$0")/lab_bench.sh"
@@ -24,6 +26,23 @@ idle_memory() {
     awk -v n="$n" -v r="$role" -v m="$name" '/^VmRSS:/ { rss = $2 } /^Threads:/ { t = $2 }
       END { printf "%-8s %-8s %-8s %10.1f %8d\n", n, r, m, rss / 1024, t }' "/proc/$pid/status"
   done >"$tmp/idle-$n"
+}
+
+# status_times N: the median (p50) of 5 calls on m1 of `microcloud cluster list` and of
+# `microcloud status` on the formed N-member lab, into $tmp/status-N.
+status_times() {
+  local n=$1 command i start line=""
+  for command in "cluster list" status; do
+    : >"$tmp/times"
+    for i in 1 2 3 4 5; do
+      start=$(now_ms)
+      # shellcheck disable=SC2086 # the command's words
+      lab exec m1 -- microcloud $command --format json >/dev/null || { echo "microcloud $command failed" >&2; exit 1; }
+      echo $(($(now_ms) - start)) >>"$tmp/times"
+    done
+    line+=" $(sort -n "$tmp/times" | sed -n 3p)"
+  done
+  echo "$n$line" >"$tmp/status-$n"
 }
 
 # form N MODE: prints the milliseconds from the first preseed to all N members ONLINE.
@@ -50,7 +69,7 @@ form() {
     jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
   echo $(($(now_ms) - start))
   keep_phases "$n members, joins $mode"
-  [ "$mode" = parallel ] && idle_memory "$n"
+  if [ "$mode" = parallel ]; then idle_memory "$n"; status_times "$n"; fi
   return 0
 }
 
@@ -80,3 +99,10 @@ echo
 echo "Idle microcloudd after the formation (joins parallel; fan left out, no component daemons):"
 printf '%-8s %-8s %-8s %10s %8s\n' members role member "RSS MiB" threads
 for n in "${sizes[@]}"; do cat "$tmp/idle-$n"; done
+echo
+echo "microcloud status on the formed cloud (p50 of 5 on m1; fan left out, no component daemons):"
+printf '%-8s %18s %12s %10s\n' members "cluster list ms" "status ms" ratio
+for n in "${sizes[@]}"; do
+  read -r _ list st <"$tmp/status-$n"
+  printf '%-8s %18s %12s %10s\n' "$n" "$list" "$st" "$(awk -v a="$list" -v b="$st" 'BEGIN { printf "%.2fx", b / a }')"
+done
