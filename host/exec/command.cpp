@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "exec/spawn_setup.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -116,46 +117,25 @@ private:
     std::vector<char*> argv_ptrs_, env_ptrs_;
 };
 
-// posix_spawn's attributes and file actions, destroyed on every path.
-class SpawnSetup {
-public:
-    SpawnSetup() {
-        ::posix_spawnattr_init(&attr_);
-        ::posix_spawn_file_actions_init(&actions_);
-    }
-    ~SpawnSetup() {
-        ::posix_spawn_file_actions_destroy(&actions_);
-        ::posix_spawnattr_destroy(&attr_);
-    }
-    SpawnSetup(const SpawnSetup&) = delete;
-    SpawnSetup& operator=(const SpawnSetup&) = delete;
-    posix_spawnattr_t* attr() { return &attr_; }
-    posix_spawn_file_actions_t* actions() { return &actions_; }
-
-private:
-    posix_spawnattr_t attr_;
-    posix_spawn_file_actions_t actions_;
-};
-
 // Starts the program as the leader of a new process group, with `in`, `out` and `err` as its
 // stdin, stdout and stderr, no other descriptor of the daemon, every signal at its default and
 // none blocked. Returns the pid, or the errno (as a negative number) of why it did not start.
 pid_t spawn_child(const ExecArgs& args, int in, int out, int err) {
     SpawnSetup setup;
-    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), in, 0);
-    if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(setup.actions(), out, 1);
-    if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(setup.actions(), err, 2);
-    if (rc == 0) rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 3);
+    int rc = ::posix_spawn_file_actions_adddup2(&setup.actions, in, 0);
+    if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(&setup.actions, out, 1);
+    if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(&setup.actions, err, 2);
+    if (rc == 0) rc = ::posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
     sigset_t none, all;
     ::sigemptyset(&none);
     ::sigfillset(&all);
-    if (rc == 0) rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+    if (rc == 0) rc = ::posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                                                    POSIX_SPAWN_SETSIGDEF);
-    if (rc == 0) rc = ::posix_spawnattr_setpgroup(setup.attr(), 0);
-    if (rc == 0) rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
-    if (rc == 0) rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);  // ignored signals would survive exec
+    if (rc == 0) rc = ::posix_spawnattr_setpgroup(&setup.attr, 0);
+    if (rc == 0) rc = ::posix_spawnattr_setsigmask(&setup.attr, &none);
+    if (rc == 0) rc = ::posix_spawnattr_setsigdefault(&setup.attr, &all);  // ignored signals would survive exec
     pid_t pid = -1;
-    if (rc == 0) rc = ::posix_spawnp(&pid, args.argv()[0], setup.actions(), setup.attr(), args.argv(), args.envp());
+    if (rc == 0) rc = ::posix_spawnp(&pid, args.argv()[0], &setup.actions, &setup.attr, args.argv(), args.envp());
     return rc == 0 ? pid : -rc;
 }
 

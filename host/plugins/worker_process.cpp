@@ -4,6 +4,7 @@
 #include "plugins/worker_process.hpp"
 
 #include "common/error.hpp"
+#include "exec/spawn_setup.hpp"
 
 #include <signal.h>
 #include <spawn.h>
@@ -23,22 +24,7 @@ namespace microcloud::host::plugins {
 namespace {
 
 constexpr int kChildFd = 3;
-
-// posix_spawn's attribute and file-action objects, destroyed on every path.
-struct SpawnSetup {
-    posix_spawnattr_t attr{};
-    posix_spawn_file_actions_t actions{};
-    SpawnSetup() {
-        ::posix_spawnattr_init(&attr);
-        ::posix_spawn_file_actions_init(&actions);
-    }
-    ~SpawnSetup() {
-        ::posix_spawn_file_actions_destroy(&actions);
-        ::posix_spawnattr_destroy(&attr);
-    }
-    SpawnSetup(const SpawnSetup&) = delete;
-    SpawnSetup& operator=(const SpawnSetup&) = delete;
-};
+using exec::SpawnSetup;
 
 }  // namespace
 
