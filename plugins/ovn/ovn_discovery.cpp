@@ -13,47 +13,26 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::chrono::milliseconds kQueryTimeout{5000};
+constexpr std::chrono::milliseconds kQueryTimeout{2000};  // as ovs-vsctl --timeout=2 waited
 
-const ProgramProbe* find_probe(const std::vector<ProgramProbe>& probes, std::string_view name) {
-    for (const auto& probe : probes)
-        if (probe.name == name) return &probe;
-    return nullptr;
-}
-
-// Runs an ovs-vsctl query on this member's database; why it could not start goes to `start_error`.
-std::optional<sdk::CommandResult> query_ovs(const OvnConfig& config, const CommandRunner& run,
-                                            const std::vector<std::string>& argv, std::string& start_error) {
-    sdk::CommandOptions options;
-    options.timeout = kQueryTimeout;
-    options.env = {{"OVS_RUNDIR", config.ovs_rundir}};
-    try {
-        return run(argv, options);
-    } catch (const std::exception& e) {
-        start_error = e.what();
-        return std::nullopt;
-    }
-}
-
-DatabaseProbe probe_database(const OvnConfig& config, const std::vector<ProgramProbe>& programs,
-                             const CommandRunner& run) {
+// What the Open_vSwitch row holds for discovery, read from the database socket (as
+// `ovs-vsctl list Open_vSwitch` would, without a process on every member at once).
+DatabaseProbe probe_database(const OvnConfig& config) {
     DatabaseProbe db;
     db.socket = (fs::path(config.ovs_rundir) / "db.sock").string();
     db.socket_exists = is_socket(db.socket);
-    const ProgramProbe* vsctl = find_probe(programs, "ovs-vsctl");
-    if (!db.socket_exists || vsctl == nullptr || vsctl->path.empty()) return db;
-    db.run = query_ovs(config, run, open_vswitch_query_argv(vsctl->path, db.socket), db.start_error);
+    if (!db.socket_exists) return db;
+    db.answer = ovsdb_select(db.socket, "Open_vSwitch", "Open_vSwitch",
+                             {"external_ids", "ovs_version", "datapath_types"}, kQueryTimeout);
     return db;
 }
 
 // Lists the bridges, but only once the Open_vSwitch row was read: a database that did not answer
 // that query would only make this one wait as long.
-BridgeProbe probe_bridges(const OvnConfig& config, const std::vector<ProgramProbe>& programs, const DatabaseProbe& db,
-                          const CommandRunner& run) {
+BridgeProbe probe_bridges(const DatabaseProbe& db) {
     BridgeProbe bridges;
-    const ProgramProbe* vsctl = find_probe(programs, "ovs-vsctl");
-    if (!db.run || !db.run->ok() || vsctl == nullptr || vsctl->path.empty()) return bridges;
-    bridges.run = query_ovs(config, run, bridge_query_argv(vsctl->path, db.socket), bridges.start_error);
+    if (!db.answer || !db.answer->ok) return bridges;
+    bridges.answer = ovsdb_select(db.socket, "Open_vSwitch", "Bridge", {"name"}, kQueryTimeout);
     return bridges;
 }
 
@@ -78,10 +57,6 @@ std::vector<DaemonState> probe_daemons(const OvnConfig& config, const fs::path& 
 
 }  // namespace
 
-std::vector<std::string> bridge_query_argv(const std::string& ovs_vsctl, const std::string& socket) {
-    return {ovs_vsctl, "--db=unix:" + socket, "--timeout=2", "--format=json", "--columns=name", "list", "Bridge"};
-}
-
 OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, const SystemRoots& roots) {
     OvnObservations observed;
     observed.config = config;
@@ -96,8 +71,8 @@ OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, c
         const auto& run = observed.programs.back().run;
         if (run && run->ok() && parse_tool_version(run->out)) answered.insert(spec.component);
     }
-    observed.database = probe_database(config, observed.programs, run);
-    observed.bridges = probe_bridges(config, observed.programs, observed.database, run);
+    observed.database = probe_database(config);
+    observed.bridges = probe_bridges(observed.database);
     observed.kernel_module_path = (roots.sys / "module" / "openvswitch").string();
     observed.kernel_module_loaded = kernel_module_loaded(roots.sys, "openvswitch");
     observed.daemons = probe_daemons(config, roots.proc);

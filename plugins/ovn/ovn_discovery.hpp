@@ -17,10 +17,6 @@ struct SystemRoots {
     std::string path_env;  // $PATH used to find programs (plus the standard sbin/bin dirs)
 };
 
-/// The argv that lists the names of the OVS bridges in the database at unix socket `socket`,
-/// waiting at most 2 s for it.
-std::vector<std::string> bridge_query_argv(const std::string& ovs_vsctl, const std::string& socket);
-
 /// Probes programs, the OVS database (its Open_vSwitch row, then its bridges), the kernel
 /// datapath and the daemons' pid files. Never throws for what is absent.
 OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, const SystemRoots& roots);

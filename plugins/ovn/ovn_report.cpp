@@ -98,23 +98,19 @@ Json component_version(Component component, const std::vector<std::pair<std::str
 }
 
 // The "database" fact; `row` receives the Open_vSwitch row when the query worked.
-Json database_fact(const DatabaseProbe& db, const std::vector<ProgramProbe>& programs, Json& row, Findings& findings) {
+Json database_fact(const DatabaseProbe& db, Json& row, Findings& findings) {
     Json fact = {{"socket", db.socket}, {"reachable", false}};
     std::string error;
-    bool have_vsctl = false;
-    for (const auto& p : programs) have_vsctl = have_vsctl || (p.name == "ovs-vsctl" && !p.path.empty());
     if (!db.socket_exists) {
         error = "there is no socket at " + db.socket + " (ovsdb-server is not running with this run directory)";
-    } else if (!have_vsctl) {
-        error = "ovs-vsctl is not installed, so the database was not queried";
-    } else if (!db.run) {
-        error = "ovs-vsctl could not be started: " + db.start_error;
-    } else if (!db.run->ok()) {
-        error = "ovs-vsctl " + failure_text(*db.run);
-    } else if (auto rows = parse_vsctl_list(db.run->out); !rows || rows->size() != 1) {
-        error = "ovs-vsctl returned no Open_vSwitch row: \"" + last_line(db.run->out) + "\"";
+    } else if (!db.answer) {
+        error = "the database at " + db.socket + " was not asked";
+    } else if (!db.answer->ok) {
+        error = db.answer->error;
+    } else if (db.answer->rows.size() != 1) {
+        error = "the database has " + std::to_string(db.answer->rows.size()) + " Open_vSwitch rows, not one";
     } else {
-        row = rows->front();
+        row = db.answer->rows.front();
     }
     if (!error.empty()) {
         fact["error"] = error;
@@ -145,18 +141,13 @@ Json datapath_fact(const OvnObservations& observed, const Json& row, Findings& f
 // The "bridges" fact: the names listed, or [] (with a warning when the listing failed).
 Json bridges_fact(const BridgeProbe& probe, Findings& findings) {
     Json names = Json::array();
-    std::string error;
-    if (!probe.run && probe.start_error.empty()) return names;  // the database did not answer
-    if (!probe.run) {
-        error = "ovs-vsctl could not be started: " + probe.start_error;
-    } else if (!probe.run->ok()) {
-        error = "ovs-vsctl " + failure_text(*probe.run);
-    } else if (auto listed = parse_bridge_names(probe.run->out); !listed) {
-        error = "ovs-vsctl listed no Bridge table: \"" + last_line(probe.run->out) + "\"";
-    } else {
-        for (const auto& name : *listed) names.push_back(name);
+    if (!probe.answer) return names;  // the database did not answer
+    if (!probe.answer->ok) {
+        findings.warnings.push_back("The OVS bridges could not be listed: " + probe.answer->error + ".");
+        return names;
     }
-    if (!error.empty()) findings.warnings.push_back("The OVS bridges could not be listed: " + error + ".");
+    for (const Json& row : probe.answer->rows)
+        if (row.contains("name") && row["name"].is_string()) names.push_back(row["name"]);
     return names;
 }
 
@@ -183,7 +174,7 @@ Json ovn_report(const OvnObservations& observed) {
         version_facts[component_key(component)] = component_version(component, versions[component], findings);
 
     Json row;
-    Json database = database_fact(observed.database, observed.programs, row, findings);
+    Json database = database_fact(observed.database, row, findings);
     Json datapath = datapath_fact(observed, row, findings);
     Json chassis = row.is_object() ? chassis_settings(row.value("external_ids", Json::object())) : Json(nullptr);
     Json bridges = bridges_fact(observed.bridges, findings);
@@ -203,18 +194,6 @@ Json ovn_report(const OvnObservations& observed) {
                 {"chassis", chassis},
                 {"daemons", daemons_fact(observed.daemons)},
                 {"bridges", bridges}};
-}
-
-std::optional<std::vector<std::string>> parse_bridge_names(std::string_view output) {
-    auto rows = parse_vsctl_list(output);
-    if (!rows) return std::nullopt;
-    std::vector<std::string> names;
-    for (const Json& row : *rows) {
-        auto name = row.find("name");
-        if (name == row.end() || !name->is_string()) return std::nullopt;
-        names.push_back(name->get<std::string>());
-    }
-    return names;
 }
 
 }  // namespace microcloud::plugins::ovn

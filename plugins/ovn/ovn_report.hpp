@@ -5,6 +5,7 @@
 #include <microcloud/sdk/programs.hpp>
 #include "host_state.hpp"
 #include "ovn_config.hpp"
+#include "unixctl.hpp"
 
 #include <microcloud/sdk/plugin.hpp>
 
@@ -17,18 +18,16 @@ namespace microcloud::plugins::ovn {
 
 using namespace sdk::programs;
 
-// The attempt to read the Open_vSwitch row from the OVS database.
+// The attempt to read the Open_vSwitch row from the OVS database (an OVSDB select on its socket).
 struct DatabaseProbe {
     std::string socket;  // <ovs_rundir>/db.sock
     bool socket_exists = false;
-    std::optional<sdk::CommandResult> run;  // the ovs-vsctl query, when it ran
-    std::string start_error;                // why ovs-vsctl could not start
+    std::optional<OvsdbSelect> answer;  // external_ids, ovs_version, datapath_types; when asked
 };
 
 // The attempt to list the Bridge table, made only once the Open_vSwitch row was read.
 struct BridgeProbe {
-    std::optional<sdk::CommandResult> run;  // the ovs-vsctl query, when it ran
-    std::string start_error;                // why ovs-vsctl could not start
+    std::optional<OvsdbSelect> answer;  // the bridges' names, when asked
 };
 
 struct OvnObservations {
@@ -51,9 +50,5 @@ struct OvnObservations {
 // not, `warnings` lists what else is missing (database not reachable, no kernel datapath, ...).
 // The plugin adds "interfaces" and "addresses" (member_network.hpp).
 sdk::Json ovn_report(const OvnObservations& observed);
-
-/// The bridge names in `ovs-vsctl --format=json --columns=name list Bridge` output; nullopt
-/// when the output is not that shape.
-std::optional<std::vector<std::string>> parse_bridge_names(std::string_view output);
 
 }  // namespace microcloud::plugins::ovn

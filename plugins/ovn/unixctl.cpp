@@ -1,7 +1,8 @@
-// plugins/ovn/unixctl.cpp - one unixctl request over a unix stream socket, with a deadline.
+// plugins/ovn/unixctl.cpp - one JSON-RPC request over a unix stream socket, with a deadline; the
+// unixctl and OVSDB select questions on top of it.
 #include "unixctl.hpp"
 
-#include <microcloud/sdk/plugin.hpp>
+#include "ovsdb_json.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -23,7 +24,11 @@ struct Fd {
     }
 };
 
-UnixctlReply failed(const std::string& why) { return {false, false, why}; }
+JsonRpcReply failed(const std::string& why) {
+    JsonRpcReply reply;
+    reply.why = why;
+    return reply;
+}
 
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -32,8 +37,8 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-UnixctlReply unixctl_call(const std::string& socket_path, const std::string& command,
-                          const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+JsonRpcReply jsonrpc_call(const std::string& socket_path, const std::string& method, const sdk::Json& params,
+                          std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -45,7 +50,7 @@ UnixctlReply unixctl_call(const std::string& socket_path, const std::string& com
     if (::connect(sock.fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0)
         return failed("cannot connect to " + socket_path + ": " + std::strerror(errno));
 
-    const std::string request = sdk::Json{{"method", command}, {"params", args}, {"id", 0}}.dump();
+    const std::string request = sdk::Json{{"method", method}, {"params", params}, {"id", 0}}.dump();
     for (std::size_t sent = 0; sent < request.size();) {
         const ssize_t n = ::send(sock.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
@@ -60,13 +65,13 @@ UnixctlReply unixctl_call(const std::string& socket_path, const std::string& com
         const int ready = ::poll(&waiting, 1, remaining_ms(deadline));
         if (ready < 0 && errno == EINTR) continue;
         if (ready == 0)
-            return failed(socket_path + " did not answer " + command + " within " + std::to_string(timeout.count()) +
+            return failed(socket_path + " did not answer " + method + " within " + std::to_string(timeout.count()) +
                           " ms");
         char buffer[8192];
         const ssize_t n = ::recv(sock.fd, buffer, sizeof(buffer), 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return failed("cannot read from " + socket_path + ": " + std::strerror(errno));
-        if (n == 0) return failed(socket_path + " closed the connection before answering " + command);
+        if (n == 0) return failed(socket_path + " closed the connection before answering " + method);
         received.append(buffer, static_cast<std::size_t>(n));
         if (received.size() > (16u << 20)) return failed(socket_path + " answered more than 16 MiB");
         const std::size_t last = received.find_last_not_of(" \t\r\n");
@@ -74,11 +79,56 @@ UnixctlReply unixctl_call(const std::string& socket_path, const std::string& com
         const sdk::Json reply = sdk::Json::parse(received, nullptr, false);
         if (reply.is_discarded()) continue;  // not whole yet
         if (!reply.is_object()) return failed(socket_path + " answered something that is not a JSON-RPC reply");
-        const sdk::Json& error = reply.contains("error") ? reply.at("error") : sdk::Json();
-        if (!error.is_null()) return {true, false, error.is_string() ? error.get<std::string>() : error.dump()};
-        const sdk::Json& result = reply.contains("result") ? reply.at("result") : sdk::Json();
-        return {true, true, result.is_string() ? result.get<std::string>() : result.dump()};
+        JsonRpcReply answer;
+        answer.answered = true;
+        answer.result = reply.value("result", sdk::Json());
+        answer.error = reply.value("error", sdk::Json());
+        return answer;
     }
+}
+
+UnixctlReply unixctl_call(const std::string& socket, const std::string& command, const std::vector<std::string>& args,
+                          std::chrono::milliseconds timeout) {
+    const JsonRpcReply reply = jsonrpc_call(socket, command, args, timeout);
+    if (!reply.answered) return {false, false, reply.why};
+    const auto text = [](const sdk::Json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); };
+    if (!reply.error.is_null()) return {true, false, text(reply.error)};
+    return {true, true, text(reply.result)};
+}
+
+OvsdbSelect ovsdb_select(const std::string& socket, const std::string& database, const std::string& table,
+                         const std::vector<std::string>& columns, std::chrono::milliseconds timeout) {
+    const sdk::Json select{{"op", "select"}, {"table", table}, {"where", sdk::Json::array()}, {"columns", columns}};
+    const JsonRpcReply reply = jsonrpc_call(socket, "transact", sdk::Json::array({database, select}), timeout);
+    OvsdbSelect out;
+    if (!reply.answered) {
+        out.error = reply.why;
+        return out;
+    }
+    // A failed operation answers [{"error": ..., "details": ...}] in "result".
+    const sdk::Json first = reply.result.is_array() && !reply.result.empty() && reply.result[0].is_object()
+                                ? reply.result[0]
+                                : sdk::Json::object();
+    const sdk::Json error = !reply.error.is_null() ? reply.error : first.value("error", sdk::Json());
+    if (!error.is_null()) {
+        const std::string details = first.value("details", "");
+        out.error = "the database refused to list " + table + ": " +
+                    (error.is_string() ? error.get<std::string>() : error.dump()) + (details.empty() ? "" : " (" + details + ")");
+        return out;
+    }
+    const sdk::Json rows = first.value("rows", sdk::Json());
+    if (!rows.is_array()) {
+        out.error = "the database answered no rows for " + table + ": " + reply.result.dump().substr(0, 200);
+        return out;
+    }
+    for (const sdk::Json& row : rows) {
+        sdk::Json plain = sdk::Json::object();
+        if (row.is_object())
+            for (const auto& [column, datum] : row.items()) plain[column] = plain_datum(datum);
+        out.rows.push_back(std::move(plain));
+    }
+    out.ok = true;
+    return out;
 }
 
 std::string daemon_control_socket(const std::string& rundir, const std::string& name) {

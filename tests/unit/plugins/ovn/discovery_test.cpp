@@ -1,5 +1,6 @@
 // tests/unit/plugins/ovn/discovery_test.cpp - observe_ovn() on a fake member: fake programs,
-// a real unix socket as db.sock, fake /sys and /proc trees, and a scripted command runner.
+// a stand-in ovsdb-server on db.sock, fake /sys and /proc trees, and a scripted command runner.
+#include "fake_jsonrpc_daemon.hpp"
 #include "ovn_discovery.hpp"
 #include "temp_dir.hpp"
 
@@ -17,6 +18,7 @@ namespace fs = std::filesystem;
 using microcloud::sdk::CommandOptions;
 using microcloud::sdk::CommandResult;
 using microcloud::sdk::Json;
+using microcloud::testing::FakeJsonRpcDaemon;
 using microcloud::testing::TempDir;
 
 namespace {
@@ -47,11 +49,13 @@ private:
     int fd_;
 };
 
-constexpr const char* kRow =
-    R"({"data":[[["map",[["ovn-encap-ip","192.0.2.10"],["system-id","member-1"]]],["set",[]],)"
-    R"(["set",["netdev","system"]]]],"headings":["external_ids","ovs_version","datapath_types"]})";
-
-constexpr const char* kBridges = R"({"data":[["br-int"],["br-ovn"]],"headings":["name"]})";
+// What ovsdb-server answers to the selects of the Open_vSwitch row and of the bridges.
+std::vector<std::string> ovsdb_answer(const nlohmann::json& request) {
+    if (request["params"][1]["table"] == "Bridge")
+        return {R"({"id":0,"error":null,"result":[{"rows":[{"name":"br-int"},{"name":"br-ovn"}]}]})"};
+    return {R"({"id":0,"error":null,"result":[{"rows":[{"external_ids":["map",[["ovn-encap-ip","192.0.2.10"],)"
+            R"(["system-id","member-1"]]],"ovs_version":["set",[]],"datapath_types":["set",["netdev","system"]]}]}]})"};
+}
 
 }  // namespace
 
@@ -62,39 +66,35 @@ TEST(OvnDiscovery, ObservesAFakeMember) {
         ::chmod(tmp.write(std::string("bin/") + name, "").c_str(), 0755);
     auto ovs_rundir = tmp.mkdir("run/openvswitch");
     auto ovn_rundir = tmp.mkdir("run/ovn");
-    UnixSocket db(ovs_rundir / "db.sock");
+    FakeJsonRpcDaemon db((ovs_rundir / "db.sock").string(), ovsdb_answer);
     tmp.write("run/openvswitch/ovsdb-server.pid", "77\n");
     tmp.write("run/ovn/ovn-controller.pid", "78\n");
     tmp.mkdir("proc/77");
     tmp.mkdir("sys/module/openvswitch");
 
     std::vector<std::vector<std::string>> calls;
-    std::map<std::string, std::string> query_env;
-    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions& options) {
+    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions&) {
         calls.push_back(argv);
         auto program = fs::path(argv[0]).filename().string();
         if (argv.size() == 2 && argv[1] == "--version") {
             bool is_ovs = program.rfind("ovs", 0) == 0;
             return CommandResult{0, is_ovs ? program + " (Open vSwitch) 3.1.0\n" : program + " 23.03.1\n", "", false};
         }
-        query_env = options.env;
-        return CommandResult{0, argv.back() == "Bridge" ? kBridges : kRow, "", false};
+        return CommandResult{1, "", "not expected\n", false};
     };
     ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
     ovn::OvnConfig config = run_dirs(ovs_rundir.string(), ovn_rundir.string());
 
     auto observed = ovn::observe_ovn(config, runner, roots);
-    // One --version run per component (ovs-vsctl for Open vSwitch, ovn-nbctl for OVN), the
-    // Open_vSwitch row, the bridges.
-    ASSERT_EQ(calls.size(), 4u);
+    // One --version run per component (ovs-vsctl for Open vSwitch, ovn-nbctl for OVN); the
+    // Open_vSwitch row and the bridges are asked of the database socket, no process.
+    ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[0], (std::vector<std::string>{(tmp.path() / "bin/ovs-vsctl").string(), "--version"}));
     EXPECT_EQ(calls[1], (std::vector<std::string>{(tmp.path() / "bin/ovn-nbctl").string(), "--version"}));
-    EXPECT_EQ(calls[2][0], (tmp.path() / "bin/ovs-vsctl").string());
-    EXPECT_EQ(calls[2][1], "--db=unix:" + (ovs_rundir / "db.sock").string());
-    EXPECT_EQ(calls[2].back(), "Open_vSwitch");
-    EXPECT_EQ(calls[3],
-              ovn::bridge_query_argv((tmp.path() / "bin/ovs-vsctl").string(), (ovs_rundir / "db.sock").string()));
-    EXPECT_EQ(query_env["OVS_RUNDIR"], ovs_rundir.string());
+    const auto asked = db.requests();
+    ASSERT_EQ(asked.size(), 2u);
+    EXPECT_EQ(asked[0]["params"][1]["table"], "Open_vSwitch");
+    EXPECT_EQ(asked[1]["params"][1]["table"], "Bridge");
 
     Json report = ovn::ovn_report(observed);
     EXPECT_EQ(report["present"], true) << report.dump(2);
@@ -145,32 +145,31 @@ TEST(OvnDiscovery, UnansweredDatabaseIsNotAskedForBridges) {
     TempDir tmp;
     ::chmod(tmp.write("bin/ovs-vsctl", "").c_str(), 0755);
     auto ovs_rundir = tmp.mkdir("run/openvswitch");
-    UnixSocket db(ovs_rundir / "db.sock");
-    int queries = 0;
-    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions&) {
-        if (argv.size() == 2) return CommandResult{0, "ovs-vsctl (Open vSwitch) 3.1.0\n", "", false};
-        ++queries;
-        return CommandResult{-1, "", "", true};  // the Open_vSwitch query timed out
+    UnixSocket db(ovs_rundir / "db.sock");  // listens but never answers, as a hung ovsdb-server
+    ovn::CommandRunner runner = [&](const std::vector<std::string>&, const CommandOptions&) {
+        return CommandResult{0, "ovs-vsctl (Open vSwitch) 3.1.0\n", "", false};
     };
     ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
-    auto observed = ovn::observe_ovn(run_dirs(ovs_rundir.string(), (tmp.path() / "ovn").string()), runner, roots);
-    EXPECT_EQ(queries, 1);
-    EXPECT_FALSE(observed.bridges.run);
+    ovn::OvnConfig config = run_dirs(ovs_rundir.string(), (tmp.path() / "ovn").string());
+    auto observed = ovn::observe_ovn(config, runner, roots);
+    ASSERT_TRUE(observed.database.answer);
+    EXPECT_FALSE(observed.database.answer->ok);
+    EXPECT_NE(observed.database.answer->error.find("did not answer transact"), std::string::npos)
+        << observed.database.answer->error;
+    EXPECT_FALSE(observed.bridges.answer);
     EXPECT_EQ(ovn::ovn_report(observed)["bridges"], Json::array());
 }
 
 TEST(OvnDiscovery, NoSocketMeansNoQuery) {
     TempDir tmp;
     ::chmod(tmp.write("bin/ovs-vsctl", "").c_str(), 0755);
-    int queries = 0;
-    ovn::CommandRunner runner = [&](const std::vector<std::string>& argv, const CommandOptions&) {
-        if (argv.size() != 2) ++queries;
+    ovn::CommandRunner runner = [&](const std::vector<std::string>&, const CommandOptions&) {
         return CommandResult{0, "x 1.0\n", "", false};
     };
     ovn::SystemRoots roots{tmp.path() / "sys", tmp.path() / "proc", (tmp.path() / "bin").string()};
     auto observed =
         ovn::observe_ovn(run_dirs((tmp.path() / "nothing").string(), (tmp.path() / "nothing").string()), runner, roots);
-    EXPECT_EQ(queries, 0);
+    EXPECT_FALSE(observed.database.answer);
     EXPECT_FALSE(observed.database.socket_exists);
     EXPECT_FALSE(observed.kernel_module_loaded);
 }

@@ -30,10 +30,18 @@ const std::vector<std::tuple<std::string, std::string, std::string>> kDebianProg
     {"ovn-sbctl", "ovn-common", "ovn-sbctl 23.03.1\nOpen vSwitch Library 3.1.0\nDB Schema 20.27.0\n"},
 };
 
-constexpr const char* kConfiguredRow =
-    R"({"data":[[["map",[["ovn-bridge-datapath-type","netdev"],["ovn-encap-ip","10.0.0.1"],["ovn-encap-type","geneve"],)"
-    R"(["ovn-remote","ssl:10.0.0.1:6642"],["system-id","m1"]]],"3.1.0",["set",["netdev","system"]]]],)"
-    R"("headings":["external_ids","ovs_version","datapath_types"]})";
+// The Open_vSwitch row of a configured chassis, as ovsdb_select gives it (plain values).
+ovn::OvsdbSelect selected_configured_row() {
+    const Json row = {{"external_ids",
+                       {{"ovn-bridge-datapath-type", "netdev"},
+                        {"ovn-encap-ip", "10.0.0.1"},
+                        {"ovn-encap-type", "geneve"},
+                        {"ovn-remote", "ssl:10.0.0.1:6642"},
+                        {"system-id", "m1"}}},
+                      {"ovs_version", "3.1.0"},
+                      {"datapath_types", {"netdev", "system"}}};
+    return ovn::OvsdbSelect{true, {row}, ""};
+}
 
 ovn::OvnObservations debian_member() {
     ovn::OvnObservations observed;
@@ -111,7 +119,8 @@ TEST(OvnReport, NothingInstalled) {
     EXPECT_EQ(report["present"], false);
     EXPECT_EQ(report["reasons"].size(), kDebianPrograms.size());
     EXPECT_TRUE(report["versions"]["ovn"]["version"].is_null());
-    EXPECT_TRUE(any_contains(report["warnings"], "ovs-vsctl is not installed"));
+    EXPECT_TRUE(any_contains(report["reasons"], "ovs-vsctl is not installed"));
+    EXPECT_TRUE(any_contains(report["warnings"], "was not asked"));  // discovery asks only an existing socket
 }
 
 TEST(OvnReport, TooOldOpenVswitchIsAReason) {
@@ -150,7 +159,7 @@ TEST(OvnReport, DifferentVersionsAreAWarning) {
 TEST(OvnReport, ReachableDatabaseGivesChassisSettings) {
     auto observed = debian_member();
     observed.database.socket_exists = true;
-    observed.database.run = CommandResult{0, kConfiguredRow, "", false};
+    observed.database.answer = selected_configured_row();
     observed.kernel_module_loaded = true;
     Json report = ovn::ovn_report(observed);
     EXPECT_EQ(report["database"]["reachable"], true);
@@ -169,51 +178,36 @@ TEST(OvnReport, ReachableDatabaseGivesChassisSettings) {
 TEST(OvnReport, FailedDatabaseQueryIsAFact) {
     auto observed = debian_member();
     observed.database.socket_exists = true;
-    observed.database.run = CommandResult{1, "",
-                                          "ovs-vsctl: unix:/run/openvswitch/db.sock: database connection "
-                                          "failed (Connection refused)\n",
-                                          false};
+    observed.database.answer = ovn::OvsdbSelect{false, {}, "cannot connect to /run/openvswitch/db.sock: Connection refused"};
     Json report = ovn::ovn_report(observed);
     EXPECT_EQ(report["present"], true);
     EXPECT_EQ(report["database"]["reachable"], false);
-    EXPECT_NE(report["database"]["error"].get<std::string>().find("Connection refused"), std::string::npos);
+    EXPECT_EQ(report["database"]["error"], "cannot connect to /run/openvswitch/db.sock: Connection refused");
     EXPECT_TRUE(report["chassis"].is_null());
 
-    observed.database.run = CommandResult{-1, "", "", true};
-    EXPECT_EQ(ovn::ovn_report(observed)["database"]["error"], "ovs-vsctl timed out");
+    observed.database.answer = ovn::OvsdbSelect{true, {}, ""};
+    EXPECT_EQ(ovn::ovn_report(observed)["database"]["error"], "the database has 0 Open_vSwitch rows, not one");
 }
 
 TEST(OvnReport, BridgesAreListedOrTheFailureIsAWarning) {
     auto observed = debian_member();
     observed.database.socket_exists = true;
-    observed.database.run = CommandResult{0, kConfiguredRow, "", false};
+    observed.database.answer = selected_configured_row();
     observed.kernel_module_loaded = true;
-    observed.bridges.run = CommandResult{0, R"({"data":[["br-int"],["br-ex"]],"headings":["name"]})", "", false};
+    observed.bridges.answer = ovn::OvsdbSelect{true, {{{"name", "br-int"}}, {{"name", "br-ex"}}}, ""};
     Json report = ovn::ovn_report(observed);
     EXPECT_EQ(report["bridges"], (Json{"br-int", "br-ex"}));
     EXPECT_TRUE(report["warnings"].empty()) << report["warnings"].dump();
 
-    observed.bridges.run = CommandResult{0, R"({"data":[],"headings":["name"]})", "", false};
+    observed.bridges.answer = ovn::OvsdbSelect{true, {}, ""};
     EXPECT_EQ(ovn::ovn_report(observed)["bridges"], Json::array());
 
-    observed.bridges.run = CommandResult{1, "", "ovs-vsctl: no row\n", false};
+    observed.bridges.answer = ovn::OvsdbSelect{false, {}, "/run/openvswitch/db.sock did not answer transact within 5000 ms"};
     report = ovn::ovn_report(observed);
     EXPECT_EQ(report["bridges"], Json::array());
-    EXPECT_TRUE(
-        any_contains(report["warnings"], "The OVS bridges could not be listed: ovs-vsctl exited with status 1"));
+    EXPECT_TRUE(any_contains(report["warnings"],
+                             "The OVS bridges could not be listed: /run/openvswitch/db.sock did not answer transact"));
 
-    observed.bridges.run = CommandResult{0, "br-int\n", "", false};
-    EXPECT_TRUE(any_contains(ovn::ovn_report(observed)["warnings"], "listed no Bridge table: \"br-int\""));
-
-    observed.bridges.run.reset();
-    observed.bridges.start_error = "fork failed";
-    EXPECT_TRUE(any_contains(ovn::ovn_report(observed)["warnings"], "ovs-vsctl could not be started: fork failed"));
-}
-
-TEST(OvnReport, BridgeNamesParse) {
-    EXPECT_EQ(ovn::parse_bridge_names(R"({"data":[["a"],["b"]],"headings":["name"]})"),
-              (std::vector<std::string>{"a", "b"}));
-    EXPECT_FALSE(ovn::parse_bridge_names("a\nb\n"));
-    EXPECT_FALSE(ovn::parse_bridge_names(R"({"data":[[1]],"headings":["name"]})"));
-    EXPECT_FALSE(ovn::parse_bridge_names(R"({"data":[["x"]],"headings":["other"]})"));
+    observed.bridges.answer.reset();  // not asked: the database did not answer
+    EXPECT_EQ(ovn::ovn_report(observed)["bridges"], Json::array());
 }

@@ -1,6 +1,7 @@
 // tests/unit/plugins/ovn/unixctl_test.cpp - unixctl requests against a stand-in control socket that
 // answers as ovsdb-server and ovn-controller do (JSON-RPC 1.0 over a unix stream socket, the
 // connection left open): results in pieces, errors, silence, no socket; the pid file lookup.
+#include "fake_jsonrpc_daemon.hpp"
 #include "temp_dir.hpp"
 #include "unixctl.hpp"
 
@@ -18,75 +19,23 @@
 
 namespace ovn = microcloud::plugins::ovn;
 using microcloud::testing::TempDir;
-
-namespace {
-
-// Listens at `path`; for one connection, reads one request, hands it to `answer` and sends each
-// piece it returns separately, then waits for the client to close.
-class FakeDaemon {
-public:
-    FakeDaemon(const std::string& path, std::function<std::vector<std::string>(const nlohmann::json&)> answer)
-        : answer_(std::move(answer)) {
-        listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-        EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-        EXPECT_EQ(::listen(listener_, 1), 0);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~FakeDaemon() {
-        thread_.join();
-        ::close(listener_);
-    }
-    // What the client sent; read it once the daemon is gone (its thread joined).
-    std::shared_ptr<nlohmann::json> request = std::make_shared<nlohmann::json>();
-
-private:
-    void serve() {
-        const int peer = ::accept(listener_, nullptr, nullptr);
-        if (peer < 0) return;
-        std::string got;
-        char buffer[1024];
-        while (!nlohmann::json::accept(got)) {
-            const ssize_t n = ::recv(peer, buffer, sizeof(buffer), 0);
-            if (n <= 0) break;
-            got.append(buffer, static_cast<std::size_t>(n));
-        }
-        *request = nlohmann::json::parse(got, nullptr, false);
-        for (const std::string& piece : answer_(*request)) {
-            ::send(peer, piece.data(), piece.size(), MSG_NOSIGNAL);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        while (::recv(peer, buffer, sizeof(buffer), 0) > 0) {
-        }
-        ::close(peer);
-    }
-    std::function<std::vector<std::string>(const nlohmann::json&)> answer_;
-    int listener_ = -1;
-    std::thread thread_;
-};
-
-}  // namespace
+using FakeDaemon = microcloud::testing::FakeJsonRpcDaemon;
 
 TEST(Unixctl, ResultInPiecesIsTheReplyText) {
     TempDir tmp;
     const std::string path = (tmp.path() / "ovnnb_db.ctl").string();
     const std::string reply =
         nlohmann::json{{"id", 0}, {"error", nullptr}, {"result", "Name: OVN_Northbound\nStatus: cluster member\n"}}.dump();
-    ovn::UnixctlReply got;
-    std::shared_ptr<nlohmann::json> request;
-    {
-        FakeDaemon daemon(path, [&](const nlohmann::json&) {
-            return std::vector<std::string>{reply.substr(0, 10), reply.substr(10, 30), reply.substr(40)};
-        });
-        request = daemon.request;
-        got = ovn::unixctl_call(path, "cluster/status", {"OVN_Northbound"}, std::chrono::seconds(5));
-    }
+    FakeDaemon daemon(path, [&](const nlohmann::json&) {
+        return std::vector<std::string>{reply.substr(0, 10), reply.substr(10, 30), reply.substr(40)};
+    });
+    const ovn::UnixctlReply got = ovn::unixctl_call(path, "cluster/status", {"OVN_Northbound"}, std::chrono::seconds(5));
     // The request as ovs-appctl sends it.
-    EXPECT_EQ(request->value("method", ""), "cluster/status") << request->dump();
-    EXPECT_EQ((*request)["params"], nlohmann::json::array({"OVN_Northbound"}));
-    EXPECT_TRUE(request->contains("id"));
+    const auto requests = daemon.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].value("method", ""), "cluster/status") << requests[0].dump();
+    EXPECT_EQ(requests[0]["params"], nlohmann::json::array({"OVN_Northbound"}));
+    EXPECT_TRUE(requests[0].contains("id"));
     EXPECT_TRUE(got.answered);
     EXPECT_TRUE(got.ok);
     EXPECT_EQ(got.text, "Name: OVN_Northbound\nStatus: cluster member\n");
@@ -95,13 +44,10 @@ TEST(Unixctl, ResultInPiecesIsTheReplyText) {
 TEST(Unixctl, AnErrorReplyIsAnsweredButNotOk) {
     TempDir tmp;
     const std::string path = (tmp.path() / "ovnsb_db.ctl").string();
-    ovn::UnixctlReply got;
-    {
-        FakeDaemon daemon(path, [](const nlohmann::json&) {
-            return std::vector<std::string>{R"({"id":0,"result":null,"error":"\"cluster/statu\" is not a valid command"})"};
-        });
-        got = ovn::unixctl_call(path, "cluster/statu", {}, std::chrono::seconds(5));
-    }
+    FakeDaemon daemon(path, [](const nlohmann::json&) {
+        return std::vector<std::string>{R"({"id":0,"result":null,"error":"\"cluster/statu\" is not a valid command"})"};
+    });
+    const ovn::UnixctlReply got = ovn::unixctl_call(path, "cluster/statu", {}, std::chrono::seconds(5));
     EXPECT_TRUE(got.answered);
     EXPECT_FALSE(got.ok);
     EXPECT_EQ(got.text, "\"cluster/statu\" is not a valid command");
@@ -110,11 +56,8 @@ TEST(Unixctl, AnErrorReplyIsAnsweredButNotOk) {
 TEST(Unixctl, SilenceEndsAtTheDeadlineAndSaysSo) {
     TempDir tmp;
     const std::string path = (tmp.path() / "silent.ctl").string();
-    ovn::UnixctlReply got;
-    {
-        FakeDaemon daemon(path, [](const nlohmann::json&) { return std::vector<std::string>{R"({"id":0,)"}; });
-        got = ovn::unixctl_call(path, "connection-status", {}, std::chrono::milliseconds(200));
-    }
+    FakeDaemon daemon(path, [](const nlohmann::json&) { return std::vector<std::string>{R"({"id":0,)"}; });
+    const ovn::UnixctlReply got = ovn::unixctl_call(path, "connection-status", {}, std::chrono::milliseconds(200));
     EXPECT_FALSE(got.answered);
     EXPECT_NE(got.text.find("did not answer connection-status within 200 ms"), std::string::npos) << got.text;
 }
@@ -136,4 +79,45 @@ TEST(Unixctl, ControlSocketOfADaemonComesFromItsPidFile) {
     EXPECT_EQ(ovn::daemon_control_socket(rundir, "ovn-controller"), rundir + "/ovn-controller.4321.ctl");
     tmp.write("ovn-controller.pid", "garbage\n");
     EXPECT_EQ(ovn::daemon_control_socket(rundir, "ovn-controller"), "");
+}
+
+TEST(OvsdbSelect, RowsComeBackWithPlainValues) {
+    TempDir tmp;
+    const std::string path = (tmp.path() / "db.sock").string();
+    FakeDaemon daemon(path, [](const nlohmann::json&) {
+        return std::vector<std::string>{
+            R"({"id":0,"error":null,"result":[{"rows":[{"external_ids":["map",[["system-id","m1"]]],)"
+            R"("ovs_version":["set",[]],"datapath_types":["set",["netdev","system"]]}]}]})"};
+    });
+    const auto got = ovn::ovsdb_select(path, "Open_vSwitch", "Open_vSwitch", {"external_ids", "ovs_version"},
+                                       std::chrono::seconds(5));
+    ASSERT_TRUE(got.ok) << got.error;
+    ASSERT_EQ(got.rows.size(), 1u);
+    EXPECT_EQ(got.rows[0]["external_ids"], (nlohmann::json{{"system-id", "m1"}}));
+    EXPECT_EQ(got.rows[0]["ovs_version"], nlohmann::json::array());
+    EXPECT_EQ(got.rows[0]["datapath_types"], (nlohmann::json{"netdev", "system"}));
+    // The transaction as ovs-vsctl would send it: one select of the asked columns.
+    const auto request = daemon.requests().at(0);
+    EXPECT_EQ(request["method"], "transact");
+    EXPECT_EQ(request["params"][0], "Open_vSwitch");
+    EXPECT_EQ(request["params"][1]["op"], "select");
+    EXPECT_EQ(request["params"][1]["table"], "Open_vSwitch");
+    EXPECT_EQ(request["params"][1]["columns"], (nlohmann::json{"external_ids", "ovs_version"}));
+}
+
+TEST(OvsdbSelect, TheDatabasesRefusalIsNamed) {
+    TempDir tmp;
+    const std::string path = (tmp.path() / "db.sock").string();
+    FakeDaemon daemon(path, [](const nlohmann::json& request) {
+        if (request["params"][0] == "Nope")
+            return std::vector<std::string>{R"({"id":0,"result":null,"error":{"error":"unknown database"}})"};
+        return std::vector<std::string>{
+            R"({"id":0,"error":null,"result":[{"error":"syntax error","details":"Bridges is not a table"}]})"};
+    });
+    const auto bad_table = ovn::ovsdb_select(path, "Open_vSwitch", "Bridges", {"name"}, std::chrono::seconds(5));
+    EXPECT_FALSE(bad_table.ok);
+    EXPECT_EQ(bad_table.error, "the database refused to list Bridges: syntax error (Bridges is not a table)");
+    const auto bad_database = ovn::ovsdb_select(path, "Nope", "Bridge", {"name"}, std::chrono::seconds(5));
+    EXPECT_FALSE(bad_database.ok);
+    EXPECT_NE(bad_database.error.find("unknown database"), std::string::npos) << bad_database.error;
 }
