@@ -114,7 +114,9 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
         ctx.debug("lxd: asking LXD on " + socket + " (" + source_description(seen.socket.source) + ")");
         const LxdApi api(ctx, socket, request_timeout);
         seen.server = ask(api, "/1.0", &summarize_server);
-        if (seen.server->ok()) {
+        // For `microcloud status` the pools and networks are left out: they are the plan's to
+        // check, and LXD lists each of the host's interfaces with an `ovs-vsctl br-exists` of its own.
+        if (seen.server->ok() && ctx.input().value("purpose", "") != "status") {
             seen.storage_pools = ask(api, "/1.0/storage-pools?recursion=1", &summarize_storage_pools);
             seen.networks = ask(api, "/1.0/networks?recursion=1", &summarize_networks);
         }

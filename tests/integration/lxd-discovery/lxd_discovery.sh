@@ -122,7 +122,11 @@ DAEMON_PID=$!
 in_ns "$CLI" --state-dir "$STATE_DIR" waitready --timeout 30 || fail "microcloudd did not become ready"
 kill -0 "$DAEMON_PID" 2>/dev/null || fail "microcloudd exited"
 
+# Plain status leaves the pools and networks out (they are the plan's); --refresh is the full discovery.
 STATUS=$(in_ns "$CLI" --state-dir "$STATE_DIR" status --format json) || fail "microcloud status failed"
+jq -e '.members[0].plugins.lxd.discovery | .running == true and (has("storage_pools") or has("networks") | not)' \
+  >/dev/null <<<"$STATUS" || fail "plain status listed LXD's pools or networks: $STATUS"
+STATUS=$(in_ns "$CLI" --state-dir "$STATE_DIR" status --refresh --format json) || fail "microcloud status --refresh failed"
 echo "$STATUS" >"$WORK/status.json"
 LXD_REPORT=$(jq -e '.members[0].plugins.lxd' <<<"$STATUS") || fail "status has no lxd plugin: $STATUS"
 

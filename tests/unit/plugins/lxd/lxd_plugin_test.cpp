@@ -62,6 +62,20 @@ TEST(LxdPlugin, DiscoversARunningLxdThroughLxdDir) {
     EXPECT_EQ(r.at("kernel"), (Json{{"rbd", false}, {"ceph", false}, {"device_mapper", false}}));
 }
 
+TEST(LxdPlugin, DiscoveryForStatusAsksOnlyTheServer) {
+    test::FakeHost host;
+    answer_like_a_real_lxd(host);
+    host.set_input({{"purpose", "status"}});
+    LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
+    auto ctx = host.context();
+    const Json r = plugin.discover(ctx);
+    EXPECT_EQ(r.at("running"), true);
+    EXPECT_EQ(r.at("version"), "5.0.2");
+    EXPECT_FALSE(r.contains("storage_pools"));
+    EXPECT_FALSE(r.contains("networks"));
+    EXPECT_EQ(host.requests, std::vector<std::string>{socket + std::string(" GET /1.0")});
+}
+
 TEST(LxdPlugin, ConfiguredSocketBeatsLxdDir) {
     test::FakeHost host;
     answer_like_a_real_lxd(host);
