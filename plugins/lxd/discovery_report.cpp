@@ -48,7 +48,7 @@ sdk::Json build_report(const Observations& seen) {
     report["present"] = seen.program.installed || seen.socket_exists || running;
     report["running"] = running;
     report["installed"] = seen.program.installed;
-    if (seen.program.installed) report["program_version"] = seen.program.version;
+    if (seen.program.installed && !seen.program.version.empty()) report["program_version"] = seen.program.version;
     report["socket"] = seen.socket.path ? Json(*seen.socket.path) : Json();
     report["socket_source"] = source_name(seen.socket.source);
     report["sockets_tried"] = seen.socket.tried;

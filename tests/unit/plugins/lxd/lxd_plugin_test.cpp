@@ -98,6 +98,18 @@ TEST(LxdPlugin, AbsentLxdIsAReportNotAnError) {
     EXPECT_TRUE(host.requests.empty());
 }
 
+TEST(LxdPlugin, WithoutASocketTheProgramIsOnlyLookedFor) {
+    test::FakeHost host;
+    LxdPlugin plugin(Json::object(), system_with({{"PATH", "/opt/x/bin"}}, {"/usr/bin/lxd"}));
+    auto ctx = host.context();
+    const Json r = plugin.discover(ctx);
+    EXPECT_EQ(r.at("installed"), true);
+    EXPECT_EQ(r.at("running"), false);
+    EXPECT_FALSE(r.contains("program_version"));  // asked only of an LXD that runs
+    EXPECT_TRUE(host.commands.empty());
+    EXPECT_TRUE(host.requests.empty());
+}
+
 TEST(LxdPlugin, StaleSocketMeansInstalledButNotRunning) {
     test::FakeHost host;
     host.answer_command("lxd --version", 0, "5.0.2\n");
