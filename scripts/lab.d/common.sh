@@ -60,7 +60,6 @@ member_state_dir() { echo "$LAB_DIR/$1/microcloud"; }
 member_uts_file() { echo "$LAB_DIR/$1/uts.ns"; }
 member_mnt_file() { echo "$LAB_DIR/ns/$1.mnt"; }
 member_etc_dir() { echo "/etc/netns/$(member_ns "$1")"; }
-member_index() { echo "${1#m}"; }
 member_address() { echo "$LAB_CLUSTER_PREFIX.$LAB_INDEX.$((LAB_FIRST_HOST + ${1#m} - 1))"; }
 member_underlay_address() { echo "$LAB_UNDERLAY_PREFIX.$LAB_INDEX.$((LAB_FIRST_HOST + ${1#m} - 1))"; }
 cluster_gateway() { echo "$LAB_CLUSTER_PREFIX.$LAB_INDEX.1"; }
@@ -104,16 +103,19 @@ load_lab() {
     source "$LAB_ENV"
 }
 
-# resolve_member ARG: accepts m2, <lab>-m2 (the namespace name) or 2; prints m2.
-resolve_member() {
-    local arg=$1 m
-    m=${arg#"$LAB_NAME"-}
-    [[ $m =~ ^[0-9]+$ ]] && m=m$m
-    [[ $m =~ ^m[0-9]{1,4}$ ]] && m=m$((10#${m#m}))
-    if [[ ! $m =~ ^m[0-9]+$ ]] || (($(member_index "$m") < 1 || $(member_index "$m") > LAB_MEMBERS)); then
-        die "unknown member '$arg' in lab '$LAB_NAME': expected one of m1..m$LAB_MEMBERS (or $LAB_NAME-m1..)"
+# resolve_member_into VAR ARG: accepts m2, <lab>-m2 (the namespace name) or 2; sets VAR to m2 (no
+# subshell: this is on the path of every `exec`).
+resolve_member_into() {
+    # Locals named apart from any caller's VAR, which the nameref would otherwise shadow.
+    local -n _rm_into=$1
+    local _rm_arg=$2 _rm_m
+    _rm_m=${_rm_arg#"$LAB_NAME"-}
+    [[ $_rm_m =~ ^[0-9]+$ ]] && _rm_m=m$_rm_m
+    [[ $_rm_m =~ ^m[0-9]{1,4}$ ]] && _rm_m=m$((10#${_rm_m#m}))
+    if [[ ! $_rm_m =~ ^m[0-9]+$ ]] || ((${_rm_m#m} < 1 || ${_rm_m#m} > LAB_MEMBERS)); then
+        die "unknown member '$_rm_arg' in lab '$LAB_NAME': expected one of m1..m$LAB_MEMBERS (or $LAB_NAME-m1..)"
     fi
-    echo "$m"
+    _rm_into=$_rm_m
 }
 
 # pid_alive PID: true when the process exists and is not a zombie (bash builtins only: this runs

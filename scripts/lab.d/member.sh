@@ -3,27 +3,16 @@
 # file, its own mount namespace (its sysfs, the machine's cgroups), and running a command inside it
 # (network, mount and UTS namespaces: its own interfaces, /sys, /etc/hosts and hostname).
 
-# member_env M: prints NAME=VALUE lines, the environment every process of member M runs with.
-member_env() {
-    local m=$1 dir
-    dir=$(member_dir "$m")
-    cat <<EOF
-MICROCLOUD_LAB=$LAB_NAME
-MICROCLOUD_LAB_ROOT=$LAB_ROOT
-MICROCLOUD_LAB_MEMBER=$m
-MICROCLOUD_STATE_DIR=$dir/microcloud
-LXD_DIR=$dir/lxd
-LXD_CONF=$dir/lxc-client
-OVS_RUNDIR=$dir/ovs/run
-OVS_LOGDIR=$dir/ovs/log
-OVS_DBDIR=$dir/ovs/db
-OVS_SYSCONFDIR=$dir/ovs/etc
-OVN_RUNDIR=$dir/ovn/run
-OVN_LOGDIR=$dir/ovn/log
-OVN_DBDIR=$dir/ovn/db
-CEPH_CONF=$dir/ceph/etc/ceph.conf
-PATH=$LAB_BIN_DIR:$PATH
-EOF
+# member_env_into VAR M: sets array VAR to NAME=VALUE words, the environment every process of member M
+# runs with (no subshell: this is on the path of every `exec`).
+member_env_into() {
+    local -n _me_into=$1
+    local dir=$LAB_DIR/$2
+    _me_into=(MICROCLOUD_LAB="$LAB_NAME" MICROCLOUD_LAB_ROOT="$LAB_ROOT" MICROCLOUD_LAB_MEMBER="$2"
+        MICROCLOUD_STATE_DIR="$dir/microcloud" LXD_DIR="$dir/lxd" LXD_CONF="$dir/lxc-client"
+        OVS_RUNDIR="$dir/ovs/run" OVS_LOGDIR="$dir/ovs/log" OVS_DBDIR="$dir/ovs/db" OVS_SYSCONFDIR="$dir/ovs/etc"
+        OVN_RUNDIR="$dir/ovn/run" OVN_LOGDIR="$dir/ovn/log" OVN_DBDIR="$dir/ovn/db"
+        CEPH_CONF="$dir/ceph/etc/ceph.conf" PATH="$LAB_BIN_DIR:$PATH")
 }
 
 # make_member_dirs M: the directory tree of member M (all below the lab dir, removed by down).
@@ -107,11 +96,12 @@ make_member_mnt() {
 # enter_member M: the command that enters member M: its network, mount and UTS namespaces, in the
 # current working directory (when it exists inside M), with M's environment (then CMD follows).
 enter_member() {
-    local m=$1 wd=/
+    local m=$1 wd=/ words
     [ -d "$PWD" ] && wd=$PWD
-    ENTER=(nsenter --net="/run/netns/$(member_ns "$m")" --mount="$(member_mnt_file "$m")"
-        --uts="$(member_uts_file "$m")" --wd="$wd" -- env)
-    mapfile -t -O "${#ENTER[@]}" ENTER < <(member_env "$m")
+    # The paths are member_ns, member_mnt_file and member_uts_file, written out to spare three subshells.
+    member_env_into words "$m"
+    ENTER=(nsenter --net="/run/netns/$LAB_NAME-$m" --mount="$LAB_DIR/ns/$m.mnt" --uts="$LAB_DIR/$m/uts.ns"
+        --wd="$wd" -- env "${words[@]}")
 }
 
 # in_member M CMD...: runs CMD inside member M (see enter_member) with M's environment. Replaces
