@@ -19,8 +19,8 @@ struct JoinKdfParameters {
     std::uint32_t parallelism;  // lanes
 };
 
-// argon2id t=3, m=32 MiB, p=1: about 160 ms per derivation on the 2-core development VM (up to ~380 ms while
-// it is busy building; unit_trust_tests prints the measured time). The initiator derives once per session, a
+// argon2id t=3, m=32 MiB, p=1: about 76 ms per derivation on the 2-core development VM with its memory in
+// huge pages, 204 ms without (unit_trust_tests prints the measured time). The initiator derives once per session, a
 // joiner once per try; 32 MiB (not 64) keeps a lab of 50 members joining at once within memory.
 inline constexpr JoinKdfParameters join_kdf_parameters{3, 32 * 1024, 1};
 

@@ -1,5 +1,5 @@
-// tests/unit/trust/join_proof_test.cpp - argon2id keys and HMAC proofs: round trip, wrong passphrase,
-// tampered body, other initiator, malformed input. Derives only four keys (argon2id is deliberately slow).
+// tests/unit/trust/join_proof_test.cpp - argon2id keys and HMAC proofs: the known answer, round trip, wrong
+// passphrase, tampered body, other initiator, malformed input. Derives few keys (argon2id is deliberately slow).
 #include "trust/join_proof.hpp"
 
 #include "common/error.hpp"
@@ -61,6 +61,21 @@ TEST_F(JoinProof, KeyIsDeterministicAndSignatureVerifies) {
     EXPECT_EQ(mac.size(), 64u);
     EXPECT_TRUE(verify(right(), body_, mac));
     EXPECT_TRUE(verify(again, body_, mac));
+}
+
+// The key is the wire protocol: members of different builds must derive the same one. The expected
+// bytes come from libargon2's plain argon2id_hash_raw (its own allocator) over the documented salt,
+// so a change of allocator, parameters or salt layout shows here.
+TEST_F(JoinProof, KeyMatchesPlainArgon2idOfTheDocumentedSalt) {
+    const std::string fingerprint_hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const JoinKey key = derive_join_key("apple banana cherry date", fingerprint_hex);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char byte : key.bytes()) {
+        hex += digits[byte >> 4];
+        hex += digits[byte & 0xf];
+    }
+    EXPECT_EQ(hex, "ed18923cf004b84dc011a24c1645d65203a4ec43c2aa0b77da18069802c18b3a");
 }
 
 TEST_F(JoinProof, WrongPassphraseFails) {
