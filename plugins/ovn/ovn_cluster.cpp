@@ -125,7 +125,7 @@ void wait_for(const std::function<std::optional<std::string>()>& not_ready, std:
 
 // The database server's cluster/status (what `ovs-appctl -t <db>.ctl cluster/status` prints),
 // asked over its control socket; nullopt when no server answers there.
-std::optional<RaftStatus> raft_status(const sdk::Context&, const OvnConfig& config, Database db) {
+std::optional<RaftStatus> raft_status(const OvnConfig& config, Database db) {
     const UnixctlReply reply =
         unixctl_call(database_control(config, db), "cluster/status", {schema_name(db)}, std::chrono::seconds(5));
     if (!reply.ok) return std::nullopt;
@@ -150,15 +150,16 @@ void write_centrals(const OvnConfig& config, const std::vector<Central>& central
     write_private_file(config.pki_dir + "/centrals.json", centrals_to_json(centrals).dump() + "\n");
 }
 
-Json external_ids(const sdk::Context& ctx, const OvnConfig& config) {
-    const sdk::CommandResult result =
-        must(ctx, config, open_vswitch_query_argv("ovs-vsctl", config.ovs_rundir + "/db.sock"),
-             "read Open vSwitch's settings (is ovsdb-server running with " + config.ovs_rundir + "/db.sock?)",
-             kQueryTimeout);
-    const auto rows = parse_vsctl_list(result.out);
-    if (!rows || rows->empty())
+// Open vSwitch's external_ids, selected from its database socket as discovery reads them.
+Json external_ids(const OvnConfig& config) {
+    const std::string socket = config.ovs_rundir + "/db.sock";
+    const OvsdbSelect answer = ovsdb_select(socket, "Open_vSwitch", "Open_vSwitch", {"external_ids"}, kQueryTimeout);
+    if (!answer.ok)
+        throw sdk::Error("ovn_command_failed", "OVN: could not read Open vSwitch's settings (is ovsdb-server running with " +
+                                                   socket + "?): " + answer.error);
+    if (answer.rows.empty())
         throw sdk::Error("ovn_command_failed", "OVN: Open vSwitch's database has no Open_vSwitch row yet");
-    return rows->front().value("external_ids", Json::object());
+    return answer.rows.front().value("external_ids", Json::object());
 }
 
 // ovs-vsctl's text for a value: quoted, so that commas and colons stay in one string.
@@ -345,7 +346,7 @@ Json OvnCluster::join(const sdk::Context& ctx) {
                 wait_for(
                     [&]() -> std::optional<std::string> {
                         must_be_running(config_, db == Database::northbound ? "nb_ovsdb" : "sb_ovsdb", member);
-                        const auto status = raft_status(ctx, config_, db);
+                        const auto status = raft_status(config_, db);
                         if (!status) return "no answer from " + database_control(config_, db);
                         if (status->status != "cluster member" || status->leader == "unknown")
                             return status->status + ", leader " + status->leader;
@@ -364,7 +365,7 @@ Json OvnCluster::join(const sdk::Context& ctx) {
         require_vswitchd(config_, member);
         const auto wanted =
             chassis_external_ids(member, centrals, encap_ip(input, member), !kernel_module_loaded("/sys", "openvswitch"));
-        const Json current = external_ids(ctx, config_);
+        const Json current = external_ids(config_);
         Json prior = Json::object();
         for (const auto& [key, value] : wanted)
             prior[key] = current.contains(key) && current[key].is_string() ? current[key] : Json(nullptr);
@@ -451,14 +452,14 @@ Json OvnCluster::leave(const sdk::Context& ctx) {
     if (!formed_here()) throw sdk::Error("unsupported", "OVN was not formed by MicroCloud on " + member);
     Json out{{"member", member}, {"left", Json::array()}};
     for (Database db : {Database::northbound, Database::southbound}) {
-        if (!raft_status(ctx, config_, db)) continue;  // no database server here
+        if (!raft_status(config_, db)) continue;  // no database server here
         ctx.info("ovn: " + member + " leaves the " + schema_name(db) + " raft cluster");
         must(ctx, config_, {"ovs-appctl", "-t", database_control(config_, db), "cluster/leave", schema_name(db)},
              "leave the " + std::string(schema_name(db)) + " cluster");
         try {
             wait_for(
                 [&]() -> std::optional<std::string> {
-                    const auto status = raft_status(ctx, config_, db);
+                    const auto status = raft_status(config_, db);
                     if (!status || status->status == "left cluster") return std::nullopt;
                     return status->status;
                 },
@@ -497,7 +498,7 @@ Json OvnCluster::remove(const sdk::Context& ctx, const std::string& name) {
         const std::string address = gone->address;
         centrals.erase(gone);
         for (Database db : {Database::northbound, Database::southbound}) {
-            const auto status = raft_status(ctx, config_, db);
+            const auto status = raft_status(config_, db);
             if (!status) continue;  // this member runs no database: the leaving member left by itself
             const int port = db == Database::northbound ? kNorthboundRaftPort : kSouthboundRaftPort;
             const std::string server = ssl_endpoint(address, port);
@@ -522,7 +523,7 @@ Json OvnCluster::status(const sdk::Context& ctx) const {
     const std::string member = member_name(ctx.input());
     Json out{{"member", member}, {"databases", Json::object()}};
     for (Database db : {Database::northbound, Database::southbound})
-        if (const auto status = raft_status(ctx, config_, db))
+        if (const auto status = raft_status(config_, db))
             out["databases"][schema_name(db)] = {
                 {"status", status->status}, {"role", status->role}, {"leader", status->leader}, {"servers", status->servers}};
     const UnixctlReply controller = controller_connection(config_);

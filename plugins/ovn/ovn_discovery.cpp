@@ -2,7 +2,6 @@
 #include "ovn_discovery.hpp"
 
 #include "ovn_programs.hpp"
-#include "ovsdb_json.hpp"
 #include "tool_version.hpp"
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// plugins/ovn/ovsdb_json.cpp - OVSDB JSON datums from ovs-vsctl turned into plain JSON.
+// plugins/ovn/ovsdb_json.cpp - OVSDB JSON datums and select rows turned into plain JSON.
 #include "ovsdb_json.hpp"
 
 namespace microcloud::plugins::ovn {
@@ -33,23 +33,11 @@ Json plain_datum(const Json& datum) {
     return datum;
 }
 
-std::optional<std::vector<Json>> parse_vsctl_list(std::string_view output) {
-    Json doc = Json::parse(output, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-    auto headings = doc.find("headings");
-    auto data = doc.find("data");
-    if (headings == doc.end() || data == doc.end() || !headings->is_array() || !data->is_array()) return std::nullopt;
-    std::vector<Json> rows;
-    for (const auto& row : *data) {
-        if (!row.is_array() || row.size() != headings->size()) return std::nullopt;
-        Json out = Json::object();
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            if (!(*headings)[i].is_string()) return std::nullopt;
-            out[(*headings)[i].get<std::string>()] = plain_datum(row[i]);
-        }
-        rows.push_back(std::move(out));
-    }
-    return rows;
+Json plain_row(const Json& row) {
+    Json plain = Json::object();
+    if (row.is_object())
+        for (const auto& [column, datum] : row.items()) plain[column] = plain_datum(datum);
+    return plain;
 }
 
 std::vector<std::string> string_list(const Json& value) {
@@ -59,16 +47,6 @@ std::vector<std::string> string_list(const Json& value) {
         for (const auto& item : value)
             if (item.is_string()) out.push_back(item.get<std::string>());
     return out;
-}
-
-std::vector<std::string> open_vswitch_query_argv(const std::string& ovs_vsctl, const std::string& socket) {
-    return {ovs_vsctl,
-            "--db=unix:" + socket,
-            "--timeout=2",
-            "--format=json",
-            "--columns=external_ids,ovs_version,datapath_types",
-            "list",
-            "Open_vSwitch"};
 }
 
 Json chassis_settings(const Json& external_ids) {

@@ -121,12 +121,7 @@ OvsdbSelect ovsdb_select(const std::string& socket, const std::string& database,
         out.error = "the database answered no rows for " + table + ": " + reply.result.dump().substr(0, 200);
         return out;
     }
-    for (const sdk::Json& row : rows) {
-        sdk::Json plain = sdk::Json::object();
-        if (row.is_object())
-            for (const auto& [column, datum] : row.items()) plain[column] = plain_datum(datum);
-        out.rows.push_back(std::move(plain));
-    }
+    for (const sdk::Json& row : rows) out.rows.push_back(plain_row(row));
     out.ok = true;
     return out;
 }
