@@ -86,8 +86,8 @@ public:
     // "member_plugins_unavailable").
     nlohmann::json member_plugins(const std::string& name);
     // Every member's status: this member's from local_status, the others' asked over mTLS (in
-    // parallel); each with address, role and status ONLINE|OFFLINE (and the error when a member
-    // did not answer). `refresh` asks every member for a fresh discovery (Member::local_status).
+    // parallel); each with address, role and status: ONLINE when it answered, else OFFLINE with
+    // the error (that answer is the liveness probe: no second handshake per member). `refresh` asks every member for a fresh discovery (Member::local_status).
     nlohmann::json cluster_status(bool refresh = false);
     // Has this member's upkeep run now instead of after its interval: on the dqlite leader it
     // gives new members their roles. Nothing happens outside a cluster.
@@ -140,6 +140,9 @@ public:
     void check_removable(const std::string& name, bool force = false);
 
 private:
+    // list()'s rows; with `probe_members` each member is asked whether it answers (its "status"),
+    // without it "status" is left out (the caller learns it otherwise).
+    nlohmann::json listing(bool probe_members);
     struct Runtime;
 
     void start_runtime(const LocalMember& self);

@@ -15,6 +15,10 @@
 namespace microcloud::host::membership {
 
 nlohmann::json Membership::list() {
+    return listing(true);
+}
+
+nlohmann::json Membership::listing(bool probe_members) {
     // Held throughout: the runtime must not go (a removal, a rollback) while it is read.
     const std::lock_guard lock(mutex_);
     store();  // throws not_clustered
@@ -22,19 +26,20 @@ nlohmann::json Membership::list() {
     const std::vector<store::Member> members = rt->store->list_members();
     const auto nodes = rt->store->run([](store::Session& session) { return session.client().cluster(); });
     const auto leader = rt->store->run([](store::Session& session) { return session.client().leader(); });
-    const auto online = probe(*rt, members);
+    const auto online = probe_members ? probe(*rt, members) : std::map<std::string, bool>{};
     nlohmann::json out = nlohmann::json::array();
     for (const store::Member& member : members) {
         std::string role(store::member_role_name(member.role));
         for (const cluster::NodeInfo& node : nodes)
             if (node.id == member.node_id) role = cluster::role_name(node.role);
-        out.push_back({{"name", member.name},
-                       {"address", member.address},
-                       {"role", role},
-                       {"status", online.at(member.name) ? "ONLINE" : "OFFLINE"},
-                       {"fingerprint", member.fingerprint},
-                       {"node_id", member.node_id},
-                       {"leader", leader && leader->id == member.node_id}});
+        nlohmann::json row{{"name", member.name},
+                           {"address", member.address},
+                           {"role", role},
+                           {"fingerprint", member.fingerprint},
+                           {"node_id", member.node_id},
+                           {"leader", leader && leader->id == member.node_id}};
+        if (probe_members) row["status"] = online.at(member.name) ? "ONLINE" : "OFFLINE";
+        out.push_back(std::move(row));
     }
     return out;
 }
@@ -157,7 +162,7 @@ void Membership::wake_upkeep() {
 }
 
 nlohmann::json Membership::cluster_status(bool refresh) {
-    const nlohmann::json members = list();
+    const nlohmann::json members = listing(false);
     transport::PeerClientOptions options = client_options();
     options.connect_timeout = options_.probe_timeout;
     options.request_timeout = std::chrono::seconds(30);  // a member runs its plugins' discovery
@@ -177,8 +182,8 @@ nlohmann::json Membership::cluster_status(bool refresh) {
             } catch (const std::exception& error) {
                 entry["error"] = error.what();
             }
-            for (const char* key : {"name", "address", "role", "status"}) entry[key] = member.value(key, "");
-            if (entry.contains("error")) entry["status"] = "OFFLINE";
+            for (const char* key : {"name", "address", "role"}) entry[key] = member.value(key, "");
+            entry["status"] = entry.contains("error") ? "OFFLINE" : "ONLINE";
             return entry;
         }));
     }
