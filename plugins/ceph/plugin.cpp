@@ -25,7 +25,12 @@ public:
         // Asked for `microcloud status`: the status hook queries the cluster, not discovery too.
         const bool for_status = ctx.input().value("purpose", "") == "status";
         sdk::Json report = ceph_report(observe_ceph(config_, run, path ? path : "", !for_status));
-        if (for_status) report["running"] = nullptr;  // unknown here: the status hook says
+        // For status the member's disks and addresses (a walk through /sys, blkid per disk) are
+        // left out too: they are the plan's to check.
+        if (for_status) {
+            report["running"] = nullptr;  // unknown here: the status hook says
+            return report;
+        }
         const auto blkid = [&ctx](const std::vector<std::string>& argv) -> std::optional<std::string> {
             sdk::CommandOptions options;
             options.timeout = std::chrono::seconds(5);

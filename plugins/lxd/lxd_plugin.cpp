@@ -117,6 +117,10 @@ LxdPlugin::LxdPlugin(const Json& config, SystemView system)
     : config_(parse_config(config)), system_(std::move(system)) {}
 
 Json LxdPlugin::discover(sdk::Context& ctx) {
+    // For `microcloud status` the pools and networks, the kernel modules and the member's disks and
+    // interfaces are left out: they are the plan's to check, LXD lists each of the host's interfaces
+    // with an `ovs-vsctl br-exists` of its own, and the member's facts are a walk through /sys.
+    const bool for_status = ctx.input().value("purpose", "") == "status";
     Observations seen;
     seen.socket = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
     seen.socket_exists = seen.socket.path && system_.exists(*seen.socket.path);
@@ -125,9 +129,7 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
         ctx.debug("lxd: asking LXD on " + socket + " (" + source_description(seen.socket.source) + ")");
         const LxdApi api(ctx, socket, request_timeout);
         seen.server = ask(api, "/1.0", &summarize_server);
-        // For `microcloud status` the pools and networks are left out: they are the plan's to
-        // check, and LXD lists each of the host's interfaces with an `ovs-vsctl br-exists` of its own.
-        if (seen.server->ok() && ctx.input().value("purpose", "") != "status") {
+        if (seen.server->ok() && !for_status) {
             seen.storage_pools = ask(api, "/1.0/storage-pools?recursion=1", &summarize_storage_pools);
             seen.networks = ask(api, "/1.0/networks?recursion=1", &summarize_networks);
         }
@@ -141,6 +143,7 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
     else
         seen.program = locate_program(system_);
     Json report = build_report(seen);
+    if (for_status) return report;
     report["kernel"] = kernel_report(system_);
     try {
         report.update(member_resources(ctx.member_facts()));

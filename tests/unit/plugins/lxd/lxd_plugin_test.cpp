@@ -66,6 +66,7 @@ TEST(LxdPlugin, DiscoveryForStatusAsksOnlyTheServer) {
     test::FakeHost host;
     answer_like_a_real_lxd(host);
     host.set_input({{"purpose", "status"}});
+    host.set_member_facts({{"disks", Json::array({{{"path", "/dev/sdb"}, {"id", "/dev/disk/by-id/x"}}})}});
     LxdPlugin plugin(Json::object(), system_with({{"LXD_DIR", "/tmp/lxd-test"}}, {socket}));
     auto ctx = host.context();
     const Json r = plugin.discover(ctx);
@@ -73,6 +74,10 @@ TEST(LxdPlugin, DiscoveryForStatusAsksOnlyTheServer) {
     EXPECT_EQ(r.at("version"), "5.0.2");
     EXPECT_FALSE(r.contains("storage_pools"));
     EXPECT_FALSE(r.contains("networks"));
+    // The plan's facts: neither the member's disks and interfaces nor the kernel modules.
+    EXPECT_FALSE(r.contains("disks"));
+    EXPECT_FALSE(r.contains("interfaces"));
+    EXPECT_FALSE(r.contains("kernel"));
     EXPECT_EQ(host.requests, std::vector<std::string>{socket + std::string(" GET /1.0")});
 }
 
