@@ -34,9 +34,50 @@ lab_bench_setup() {
 lab() { "$repo/scripts/lab" --name "$LAB_BENCH_NAME" "$@"; }
 now_ms() { date +%s%3N; }
 
+# microcloud_pids: the pids of the lab's microcloudd processes and of their plugin workers (taken
+# before a measurement, so that reading them costs nothing inside it).
+microcloud_pids() {
+    local pid
+    for pid in $(lab status --format json | jq -r '.members[].microcloudd_pid // empty'); do
+        echo "$pid"
+        pgrep -P "$pid" -x microcloud-plug || true
+    done
+}
+
+# cpu_mark PIDS: "MACHINE MICROCLOUD" in clock ticks so far: the CPU time of the whole machine (user,
+# nice, system, irq, softirq) and of the processes PIDS (microcloud_pids), each with the commands it
+# ran and waited for (version probes, openssl, blkid: MicroCloud's choices). Bash builtins only: no
+# process of its own is counted.
+cpu_mark() {
+    local pid line total=0 user nice system irq softirq
+    local -a fields
+    for pid in $1; do
+        read -r line 2>/dev/null <"/proc/$pid/stat" || continue
+        # utime stime cutime cstime: fields 14-17, the 12th-15th after the ")" that ends the name.
+        read -r -a fields <<<"${line##*) }"
+        total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
+    done
+    read -r _ user nice system _ _ irq softirq _ </proc/stat
+    echo "$((user + nice + system + irq + softirq)) $total"
+}
+
+# cpu_share BEFORE AFTER CLI_TICKS: one line on what MicroCloud's own processes took of the machine's
+# CPU between two cpu_marks: the daemons (with workers and the commands they ran) and the CLIs
+# (CLI_TICKS, with the lab's exec that starts them), against everything else (the components'
+# daemons and whatever else ran).
+cpu_share() {
+    local before after cli=$3 hz
+    read -r -a before <<<"$1"
+    read -r -a after <<<"$2"
+    hz=$(getconf CLK_TCK)
+    awk -v m=$((after[0] - before[0])) -v d=$((after[1] - before[1])) -v c="$cli" -v hz="$hz" 'BEGIN {
+        printf "CPU: machine %.2f s; MicroCloud %.2f s (%.1f%%: daemons and workers %.2f s, CLIs %.2f s); the rest %.2f s\n",
+            m / hz, (d + c) / hz, (m > 0 ? 100 * (d + c) / m : 0), d / hz, c / hz, (m - d - c) / hz }'
+}
+
 # preseed_all FILE N: `microcloud preseed` with FILE on m1..mN at once (m1's JSON answer, with its
 # timed steps, in $tmp/m1.json); prints the milliseconds until every one returned, or fails with
-# m1's error.
+# m1's error. The CPU ticks the CLIs used (with the lab's exec that started them) go to $tmp/cli.ticks.
 preseed_all() {
     local file=$1 n=$2 start i pids=()
     start=$(now_ms)
@@ -48,6 +89,12 @@ preseed_all() {
     done
     for i in "${pids[@]}"; do wait "$i" || { cat "$tmp/m1.err" >&2; return 1; }; done
     echo $(($(now_ms) - start))
+    # This runs in its own subshell ($(...)): its waited children are exactly the CLIs. (Not
+    # `times | ...`: the left side of a pipe is a subshell of its own, with no children.)
+    times >"$tmp/times"
+    awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+        split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }' \
+        "$tmp/times" >"$tmp/cli.ticks"
 }
 
 # step_span FIRST-REGEX LAST-REGEX: milliseconds between the two steps of $tmp/m1.json.
