@@ -155,8 +155,9 @@ Json external_ids(const OvnConfig& config) {
     const std::string socket = config.ovs_rundir + "/db.sock";
     const OvsdbSelect answer = ovsdb_select(socket, "Open_vSwitch", "Open_vSwitch", {"external_ids"}, kQueryTimeout);
     if (!answer.ok)
-        throw sdk::Error("ovn_command_failed", "OVN: could not read Open vSwitch's settings (is ovsdb-server running with " +
-                                                   socket + "?): " + answer.error);
+        throw sdk::Error("ovn_command_failed",
+                         "OVN: could not read Open vSwitch's settings (is ovsdb-server running with " + socket +
+                             "?): " + answer.error);
     if (answer.rows.empty())
         throw sdk::Error("ovn_command_failed", "OVN: Open vSwitch's database has no Open_vSwitch row yet");
     return answer.rows.front().value("external_ids", Json::object());
