@@ -54,11 +54,17 @@ set_lab_paths() {
     LAB_TX_OFF_HOOK=$LAB_DIR/lxc-tx-off.sh
 }
 
-member_ns() { echo "$LAB_NAME-$1"; }
+# lab_give VAR TEXT: sets VAR to TEXT (no subshell), or prints TEXT when VAR is empty. The member
+# paths below take an optional VAR so that hot paths (`exec`) need no $(...).
+lab_give() {
+    if [ -n "$1" ]; then printf -v "$1" '%s' "$2"; else echo "$2"; fi
+}
+
+member_ns() { lab_give "${2:-}" "$LAB_NAME-$1"; }
 member_dir() { echo "$LAB_DIR/$1"; }
 member_state_dir() { echo "$LAB_DIR/$1/microcloud"; }
-member_uts_file() { echo "$LAB_DIR/$1/uts.ns"; }
-member_mnt_file() { echo "$LAB_DIR/ns/$1.mnt"; }
+member_uts_file() { lab_give "${2:-}" "$LAB_DIR/$1/uts.ns"; }
+member_mnt_file() { lab_give "${2:-}" "$LAB_DIR/ns/$1.mnt"; }
 member_etc_dir() { echo "/etc/netns/$(member_ns "$1")"; }
 member_address() { echo "$LAB_CLUSTER_PREFIX.$LAB_INDEX.$((LAB_FIRST_HOST + ${1#m} - 1))"; }
 member_underlay_address() { echo "$LAB_UNDERLAY_PREFIX.$LAB_INDEX.$((LAB_FIRST_HOST + ${1#m} - 1))"; }

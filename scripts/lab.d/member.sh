@@ -96,12 +96,13 @@ make_member_mnt() {
 # enter_member M: the command that enters member M: its network, mount and UTS namespaces, in the
 # current working directory (when it exists inside M), with M's environment (then CMD follows).
 enter_member() {
-    local m=$1 wd=/ words
+    local m=$1 wd=/ words ns mnt uts
     [ -d "$PWD" ] && wd=$PWD
-    # The paths are member_ns, member_mnt_file and member_uts_file, written out to spare three subshells.
+    member_ns "$m" ns
+    member_mnt_file "$m" mnt
+    member_uts_file "$m" uts
     member_env_into words "$m"
-    ENTER=(nsenter --net="/run/netns/$LAB_NAME-$m" --mount="$LAB_DIR/ns/$m.mnt" --uts="$LAB_DIR/$m/uts.ns"
-        --wd="$wd" -- env "${words[@]}")
+    ENTER=(nsenter --net="/run/netns/$ns" --mount="$mnt" --uts="$uts" --wd="$wd" -- env "${words[@]}")
 }
 
 # in_member M CMD...: runs CMD inside member M (see enter_member) with M's environment. Replaces
