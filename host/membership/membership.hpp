@@ -87,7 +87,8 @@ public:
     nlohmann::json member_plugins(const std::string& name);
     // Every member's status: this member's from local_status, the others' asked over mTLS (in
     // parallel); each with address, role and status: ONLINE when it answered, else OFFLINE with
-    // the error (that answer is the liveness probe: no second handshake per member). `refresh` asks every member for a fresh discovery (Member::local_status).
+    // the error (that answer is the liveness probe: no second handshake per member). `refresh`
+    // asks every member for a fresh discovery (Member::local_status).
     nlohmann::json cluster_status(bool refresh = false);
     // Has this member's upkeep run now instead of after its interval: on the dqlite leader it
     // gives new members their roles. Nothing happens outside a cluster.

@@ -30,8 +30,14 @@ JsonRpcReply failed(const std::string& why) {
     return reply;
 }
 
+// A JSON-RPC value as a message: a string as it is, anything else as JSON text.
+std::string as_text(const sdk::Json& value) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
@@ -91,9 +97,8 @@ UnixctlReply unixctl_call(const std::string& socket, const std::string& command,
                           std::chrono::milliseconds timeout) {
     const JsonRpcReply reply = jsonrpc_call(socket, command, args, timeout);
     if (!reply.answered) return {false, false, reply.why};
-    const auto text = [](const sdk::Json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); };
-    if (!reply.error.is_null()) return {true, false, text(reply.error)};
-    return {true, true, text(reply.result)};
+    if (!reply.error.is_null()) return {true, false, as_text(reply.error)};
+    return {true, true, as_text(reply.result)};
 }
 
 OvsdbSelect ovsdb_select(const std::string& socket, const std::string& database, const std::string& table,
@@ -112,8 +117,8 @@ OvsdbSelect ovsdb_select(const std::string& socket, const std::string& database,
     const sdk::Json error = !reply.error.is_null() ? reply.error : first.value("error", sdk::Json());
     if (!error.is_null()) {
         const std::string details = first.value("details", "");
-        out.error = "the database refused to list " + table + ": " +
-                    (error.is_string() ? error.get<std::string>() : error.dump()) + (details.empty() ? "" : " (" + details + ")");
+        out.error = "the database refused to list " + table + ": " + as_text(error) +
+                    (details.empty() ? "" : " (" + details + ")");
         return out;
     }
     const sdk::Json rows = first.value("rows", sdk::Json());
