@@ -146,6 +146,33 @@ std::vector<Central> read_centrals(const OvnConfig& config) {
     return json.is_discarded() ? std::vector<Central>{} : centrals_from_json(json);
 }
 
+// The names in the Southbound Chassis table. A member whose own SB server is a connected raft
+// member reads them from its local socket (what --no-leader-only allows, without a process and a
+// TLS handshake); the others, or when that read fails, ask the centrals with ovn-sbctl over TLS.
+// `from` says which: "local database" or "ovn-sbctl".
+Json chassis_names(const sdk::Context& ctx, const OvnConfig& config, const std::vector<Central>& centrals,
+                   bool local_member, std::string& from) {
+    Json names = Json::array();
+    if (local_member) {
+        const OvsdbSelect local = ovsdb_select(database_socket(config, Database::southbound), "OVN_Southbound",
+                                               "Chassis", {"name"}, std::chrono::seconds(2));
+        if (local.ok) {
+            for (const Json& row : local.rows)
+                if (const std::string name = row.value("name", ""); !name.empty()) names.push_back(name);
+            from = "local database";
+            return names;
+        }
+    }
+    const sdk::CommandResult listed =
+        run(ctx, config, sbctl_argv(config, centrals, {"--no-leader-only", "--bare", "--columns=name", "list", "Chassis"}),
+            kQueryTimeout);
+    std::istringstream in(listed.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) names.push_back(line);
+    from = "ovn-sbctl";
+    return names;
+}
+
 void write_centrals(const OvnConfig& config, const std::vector<Central>& centrals) {
     write_private_file(config.pki_dir + "/centrals.json", centrals_to_json(centrals).dump() + "\n");
 }
@@ -531,14 +558,12 @@ Json OvnCluster::status(const sdk::Context& ctx) const {
     out["controller"] = controller.ok ? sdk::programs::last_line(controller.text) : "not running";
     const std::vector<Central> centrals = read_centrals(config_);
     if (!centrals.empty()) {
-        const sdk::CommandResult listed = run(
-            ctx, config_, sbctl_argv(config_, centrals, {"--no-leader-only", "--bare", "--columns=name", "list", "Chassis"}),
-            kQueryTimeout);
-        Json chassis = Json::array();
-        std::istringstream in(listed.out);
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty()) chassis.push_back(line);
+        const bool local_member = out["databases"].value(schema_name(Database::southbound), Json::object())
+                                      .value("status", "") == "cluster member";
+        std::string from;
+        const Json chassis = chassis_names(ctx, config_, centrals, local_member, from);
         out["chassis"] = chassis;
+        out["chassis_from"] = from;
         out["chassis_registered"] = std::find(chassis.begin(), chassis.end(), Json(member)) != chassis.end();
     }
     out["summary"] = health_summary(out);

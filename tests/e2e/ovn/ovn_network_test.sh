@@ -95,6 +95,9 @@ for n in UPLINK default; do
 done
 [ "$(lxc_in 1 profile device get default eth0 network)" = default ] || fail "profile eth0 is not on default: $(lxc_in 1 profile show default)"
 expect_contains "$(mc 2 status)" "chassis registered" "status shows m2's chassis through the ovn status hook"
+# The centrals read the Chassis table from their own Southbound server, not with ovn-sbctl.
+from=$(mc 2 status --format json | jq -r '[.members[] | .name + ":" + (.plugins.ovn.health.chassis_from // "none")] | sort | join(" ")')
+[ "$from" = "m1:local database m2:local database m3:local database" ] || fail "where the centrals' status read the chassis: $from"
 # service list: every component's members as the components see them (their status hooks).
 services=$(mc 2 service list --format json) || fail "service list on m2"
 echo "$services" | jq -c '{lxd: [.lxd[] | [.name, .status]], ovn: [.ovn[] | [.name, .role, .status]]}'
@@ -187,7 +190,9 @@ lxd_log() { tail -n 15 "$(jq -r ".members[$(($1 - 1))].member_dir" <<<"$LAB_TEST
 out=$(lxc_in 1 launch busybox c4 --target m4 </dev/null 2>&1) || fail "lxc launch c4 on m4: ${out##*$'\r'} (m4's LXD log: $(lxd_log 4))"
 ip4=$(lease c4)
 out=$(lxc_in 1 exec c4 -- ping -c 3 -W 2 "$ip1" 2>&1) || fail "c4 on m4 cannot ping c1: $out"
-pass "m4 added as a chassis only (no database); c4 on m4 ($ip4) reaches c1"
+health=$(mc 4 status --format json | jq -c '.members[] | select(.name == "m4") | .plugins.ovn.health | {chassis_registered, chassis_from}')
+[ "$health" = '{"chassis_registered":true,"chassis_from":"ovn-sbctl"}' ] || fail "m4's OVN status (no database of its own): $health"
+pass "m4 added as a chassis only (no database); c4 on m4 ($ip4) reaches c1; its status asks the centrals"
 
 # ---- m3 removed: chassis gone, raft clusters of 2 healthy ----------------------------------------------------
 lxc_in 1 delete -f c2 >/dev/null || fail "could not delete c2"
