@@ -577,6 +577,9 @@ Json CephCluster::configure(const sdk::Context& ctx) {
 }
 
 Json CephCluster::teardown(const sdk::Context& ctx) {
+    // The next status connects afresh: a leave or a rollback takes this member's cluster away, and a
+    // kept connection would only hold on to its monitors.
+    status_connection_.drop();
     const std::string mode = ctx.input().value("mode", "");
     if (mode == "leave") return leave(ctx);
     if (mode == "remove") return remove(ctx, ctx.input().value("remove", ""));
@@ -740,7 +743,12 @@ std::vector<Json> CephCluster::status_documents(const CephOps& ops, std::string&
         client = "librados";
         try {
             std::string failure;
-            std::vector<Json> documents = rados_documents(library, {ops.layout().conf, config_.cluster}, commands, failure);
+            RadosTarget target{ops.layout().conf, config_.cluster};
+            // Short enough that a kept connection that went stale and a new one both fit in the
+            // host's status deadline; a monitor that answers at all answers these in milliseconds.
+            target.connect_timeout = std::chrono::seconds(8);
+            target.command_timeout = std::chrono::seconds(5);
+            std::vector<Json> documents = status_connection_.documents(library, target, commands, failure);
             if (!documents.front().is_object()) unreachable = "librados: " + failure;
             return documents;
         } catch (const sdk::Error& e) {

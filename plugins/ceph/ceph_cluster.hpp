@@ -72,6 +72,7 @@ private:
     mutable bool rados_tried_ = false;
     mutable std::shared_ptr<const RadosLibrary> rados_;
     mutable std::string rados_why_;
+    mutable KeptRadosConnection status_connection_;  // the status hook's, kept between calls
     std::mutex tokens_mutex_;
     std::set<std::string> promised_mons_;  // joiners told to run a monitor by this process
 };

@@ -4,8 +4,10 @@
 
 #include <dlfcn.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 
 namespace microcloud::plugins::ceph {
 
@@ -130,22 +132,73 @@ MonAnswer RadosConnection::command(const sdk::Json& command) const {
     return answer;
 }
 
-std::vector<sdk::Json> rados_documents(std::shared_ptr<const RadosLibrary> library, const RadosTarget& target,
-                                       const std::vector<sdk::Json>& commands, std::string& failure) {
-    const RadosConnection connection(std::move(library), target);
+std::vector<sdk::Json> rados_documents(const RadosConnection& connection, const std::vector<sdk::Json>& commands,
+                                       std::string& failure) {
     std::vector<sdk::Json> documents;
+    bool timed_out = false;
     for (const sdk::Json& command : commands) {
+        if (timed_out) {
+            documents.emplace_back();
+            continue;
+        }
         const MonAnswer answer = connection.command(command);
         sdk::Json parsed = answer.rc == 0 ? sdk::Json::parse(answer.out, nullptr, false) : sdk::Json();
         if (parsed.is_discarded()) parsed = nullptr;
         if (parsed.is_null() && failure.empty())
-            failure = "`" + command.value("prefix", command.dump()) + "` " +
-                      (answer.rc < 0 ? "failed: " + errno_text(answer.rc) +
-                                           (answer.status.empty() ? "" : " " + answer.status)
-                                     : "printed no JSON: \"" + answer.out.substr(0, 200) + "\"");
+            failure =
+                "`" + command.value("prefix", command.dump()) + "` " +
+                (answer.rc < 0 ? "failed: " + errno_text(answer.rc) + (answer.status.empty() ? "" : " " + answer.status)
+                               : "printed no JSON: \"" + answer.out.substr(0, 200) + "\"");
+        timed_out = answer.rc == -ETIMEDOUT;
         documents.push_back(std::move(parsed));
     }
     return documents;
+}
+
+namespace {
+
+// The config file as it is now ("" when it cannot be read): a different stamp means a different file.
+std::string file_stamp(const std::string& path) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    if (error) return {};
+    const auto modified = std::filesystem::last_write_time(path, error);
+    if (error) return {};
+    return path + "\n" + std::to_string(size) + "\n" + std::to_string(modified.time_since_epoch().count());
+}
+
+}  // namespace
+
+std::vector<sdk::Json> KeptRadosConnection::documents(const std::shared_ptr<const RadosLibrary>& library,
+                                                      const RadosTarget& target, const std::vector<sdk::Json>& commands,
+                                                      std::string& failure) {
+    const std::lock_guard lock(mutex_);
+    const std::string stamp = file_stamp(target.conf_path);
+    if (connection_ && (stamp.empty() || stamp != stamp_)) connection_.reset();
+    if (connection_ && !commands.empty()) {
+        // The first command alone first: when the kept connection no longer works, only that one
+        // waits before a new connection is tried.
+        std::string first_failure;
+        std::vector<sdk::Json> answers = rados_documents(*connection_, {commands.front()}, first_failure);
+        if (first_failure.empty()) {
+            const std::vector<sdk::Json> rest(commands.begin() + 1, commands.end());
+            for (sdk::Json& answer : rados_documents(*connection_, rest, failure)) answers.push_back(std::move(answer));
+            return answers;
+        }
+        connection_.reset();
+    }
+    auto fresh = std::make_unique<RadosConnection>(library, target);
+    std::vector<sdk::Json> answers = rados_documents(*fresh, commands, failure);
+    if (failure.empty()) {
+        connection_ = std::move(fresh);
+        stamp_ = stamp;
+    }
+    return answers;
+}
+
+void KeptRadosConnection::drop() {
+    const std::lock_guard lock(mutex_);
+    connection_.reset();
 }
 
 }  // namespace microcloud::plugins::ceph

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -70,10 +71,29 @@ private:
     void* cluster_ = nullptr;  // rados_t
 };
 
-// Each command's answer as a JSON document, in order, from one connection: null for one that
-// failed or did not print JSON, and the first such failure described in `failure`. Throws as
-// RadosConnection when the cluster cannot be reached.
-std::vector<sdk::Json> rados_documents(std::shared_ptr<const RadosLibrary> library, const RadosTarget& target,
-                                       const std::vector<sdk::Json>& commands, std::string& failure);
+// Each command's answer as a JSON document, in order, on `connection`: null for one that failed
+// or did not print JSON, and the first such failure described in `failure`. After a command that
+// timed out the rest are not sent (null): the monitors are not answering.
+std::vector<sdk::Json> rados_documents(const RadosConnection& connection, const std::vector<sdk::Json>& commands,
+                                       std::string& failure);
+
+// One connection kept from call to call: `microcloud status` asks the cluster on every run, and
+// connecting (monitor session, cephx) costs several times what the commands do. It is made again
+// when the target's config file changed (path, size or modification time) and when a kept
+// connection's first command fails; a fresh connection that fails is not kept. Thread-safe.
+class KeptRadosConnection {
+public:
+    // The answers as rados_documents gives them. Throws as RadosConnection when no connection can be
+    // made.
+    std::vector<sdk::Json> documents(const std::shared_ptr<const RadosLibrary>& library, const RadosTarget& target,
+                                     const std::vector<sdk::Json>& commands, std::string& failure);
+    // Shuts the kept connection down (the cluster it reached is being taken down or replaced).
+    void drop();
+
+private:
+    std::mutex mutex_;
+    std::unique_ptr<RadosConnection> connection_;
+    std::string stamp_;  // what the config file was when connection_ was made
+};
 
 }  // namespace microcloud::plugins::ceph

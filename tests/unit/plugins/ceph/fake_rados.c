@@ -1,7 +1,9 @@
 /* tests/unit/plugins/ceph/fake_rados.c - a stand-in for librados.so.2 with the entry points the
  * plugin resolves: the config file's first line picks the behaviour ("refuse" fails the connect
- * with ETIMEDOUT, anything else connects); "status" and "osd tree" answer canned JSON, any other
- * prefix fails with EINVAL. It counts open handles so a test can see each one shut down. */
+ * with ETIMEDOUT, anything else connects); "status" and "osd tree" answer canned JSON, "hang"
+ * times out, any other prefix fails with EINVAL. It counts open handles, connects and commands so
+ * a test can see each handle shut down and a connection kept; fake_rados_break_connections()
+ * makes every connection made so far answer ENOTCONN, as after its monitors went away. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,11 +13,19 @@
 struct fake_cluster {
     char conf[256];
     int connected;
+    int generation; /* fake_rados_break_connections() calls before the connect */
 };
 
-static int open_handles; /* read by the test through fake_rados_open_handles() */
+/* Read and changed by the test through the fake_rados_* functions. */
+static int open_handles;
+static int connects;
+static int commands;
+static int generation;
 
 int fake_rados_open_handles(void) { return open_handles; }
+int fake_rados_connects(void) { return connects; }
+int fake_rados_commands(void) { return commands; }
+void fake_rados_break_connections(void) { ++generation; }
 
 int rados_create2(void **cluster, const char *cluster_name, const char *name, uint64_t flags) {
     (void)flags;
@@ -45,6 +55,8 @@ int rados_connect(void *cluster) {
     struct fake_cluster *c = cluster;
     if (strncmp(c->conf, "refuse", 6) == 0) return -ETIMEDOUT;
     c->connected = 1;
+    c->generation = generation;
+    ++connects;
     return 0;
 }
 
@@ -67,7 +79,9 @@ int rados_mon_command(void *cluster, const char **cmd, size_t cmdlen, const char
     *outbuf = NULL;
     *outs = NULL;
     *outbuflen = *outslen = 0;
-    if (!c->connected || cmdlen != 1) return -ENOTCONN;
+    ++commands;
+    if (!c->connected || c->generation != generation || cmdlen != 1) return -ENOTCONN;
+    if (strstr(cmd[0], "\"prefix\":\"hang\"")) return -ETIMEDOUT;
     if (strstr(cmd[0], "\"prefix\":\"status\"")) {
         give("{\"fsid\":\"f\",\"health\":{\"status\":\"HEALTH_OK\",\"checks\":{}},\"quorum_names\":[\"m1\"],"
              "\"monmap\":{\"num_mons\":1},\"osdmap\":{\"num_osds\":1,\"num_up_osds\":1,\"num_in_osds\":1},"
