@@ -23,7 +23,7 @@ public:
         };
         const char* path = std::getenv("PATH");
         // Asked for `microcloud status`: the status hook queries the cluster, not discovery too.
-        const bool for_status = ctx.input().value("purpose", "") == "status";
+        const bool for_status = ctx.discovering_for_status();
         sdk::Json report = ceph_report(observe_ceph(config_, run, path ? path : "", !for_status));
         // For status the member's disks and addresses (a walk through /sys, blkid per disk) are
         // left out too: they are the plan's to check.

@@ -120,7 +120,7 @@ Json LxdPlugin::discover(sdk::Context& ctx) {
     // For `microcloud status` the pools and networks, the kernel modules and the member's disks and
     // interfaces are left out: they are the plan's to check, LXD lists each of the host's interfaces
     // with an `ovs-vsctl br-exists` of its own, and the member's facts are a walk through /sys.
-    const bool for_status = ctx.input().value("purpose", "") == "status";
+    const bool for_status = ctx.discovering_for_status();
     Observations seen;
     seen.socket = choose_socket(config_.socket, system_.env("LXD_DIR"), system_.exists);
     seen.socket_exists = seen.socket.path && system_.exists(*seen.socket.path);

@@ -24,7 +24,7 @@ public:
         sdk::Json report = ovn_report(observe_ovn(config_, run, roots));
         // For `microcloud status` the member's interfaces and addresses (a walk through /sys, the
         // plan's to check) are left out.
-        if (ctx.input().value("purpose", "") == "status") return report;
+        if (ctx.discovering_for_status()) return report;
         try {
             add_member_network(report, ctx.member_facts());
         } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // tests/unit/sdk/context_test.cpp - the Context's typed view of a hook's input: the member object
-// as hosts of MicroCloud 0.2 send it, as older ones did, and when it is missing or malformed.
+// as hosts of MicroCloud 0.2 send it, as older ones did, and when it is missing or malformed; and
+// whether discover is asked for `microcloud status`.
 #include <microcloud/sdk/plugin.hpp>
 
 #include <gtest/gtest.h>
@@ -10,13 +11,23 @@ namespace sdk = microcloud::sdk;
 
 namespace {
 
-sdk::MemberInput member_of(const std::string& input) {
+// A context over `input`; input(), member() and discovering_for_status() never reach the host.
+template <typename Fn>
+auto with_context(const std::string& input, Fn&& read) {
     mc_call call{};
     call.struct_size = sizeof call;
     call.input = input.c_str();
     call.input_len = input.size();
-    const sdk::Context ctx(nullptr, &call);  // input() and member() never reach the host
-    return ctx.member();
+    const sdk::Context ctx(nullptr, &call);
+    return read(ctx);
+}
+
+sdk::MemberInput member_of(const std::string& input) {
+    return with_context(input, [](const sdk::Context& ctx) { return ctx.member(); });
+}
+
+bool for_status(const std::string& input) {
+    return with_context(input, [](const sdk::Context& ctx) { return ctx.discovering_for_status(); });
 }
 
 TEST(ContextMember, ReadsNameStateDirAndPluginDir) {
@@ -32,6 +43,14 @@ TEST(ContextMember, LeavesWhatTheHostDidNotSendEmpty) {
     EXPECT_EQ(member_of(R"({})").name, "");
     EXPECT_EQ(member_of(R"({"member":"m1"})").name, "");
     EXPECT_EQ(member_of(R"({"member":{"name":7}})").name, "");
+}
+
+TEST(ContextPurpose, OnlyPurposeStatusIsDiscoveringForStatus) {
+    EXPECT_TRUE(for_status(R"({"purpose":"status","member":{"name":"m1"}})"));
+    EXPECT_FALSE(for_status(R"({"member":{"name":"m1"}})"));  // a formation, or a host before 0.2
+    EXPECT_FALSE(for_status(R"({"purpose":"plan"})"));
+    EXPECT_FALSE(for_status(R"({"purpose":7})"));
+    EXPECT_FALSE(for_status(R"([])"));
 }
 
 }  // namespace

@@ -127,6 +127,13 @@ public:
         return {text("name"), text("state_dir"), text("plugin_dir")};
     }
 
+    /// True when the host asks discover for `microcloud status` (input "purpose": "status"): the
+    /// report may leave out what the status hook reports and what only a plan needs (disks,
+    /// interfaces). Always false from hosts before MicroCloud 0.2. Header helper since MicroCloud 0.2.
+    bool discovering_for_status() const {
+        return input_.is_object() && input_.value("purpose", Json()) == Json("status");
+    }
+
     /// Writes to the host's log. Since ABI 1.0.
     void log(mc_log_level level, const std::string& message) const { host_->log(call_, level, message.c_str()); }
     void debug(const std::string& message) const { log(MC_LOG_DEBUG, message); }
