@@ -66,9 +66,11 @@ OvnObservations observe_ovn(const OvnConfig& config, const CommandRunner& run, c
             observed.programs.push_back(locate_program(spec.name, spec.package, dirs));
             continue;
         }
-        observed.programs.push_back(probe_program(spec.name, spec.package, dirs, run));
-        const auto& run = observed.programs.back().run;
-        if (run && run->ok() && parse_tool_version(run->out)) answered.insert(spec.component);
+        // The version from dpkg when the package owns the file, else from `--version`.
+        const ProgramProbe& probe =
+            observed.programs.emplace_back(probe_program_or_package(spec.name, spec.package, dirs, run, roots.dpkg));
+        if (!probe.package_version.empty() || (probe.run && probe.run->ok() && parse_tool_version(probe.run->out)))
+            answered.insert(spec.component);
     }
     observed.database = probe_database(config);
     observed.bridges = probe_bridges(observed.database);

@@ -15,6 +15,8 @@ struct SystemRoots {
     std::filesystem::path sys{"/sys"};
     std::filesystem::path proc{"/proc"};
     std::string path_env;  // $PATH used to find programs (plus the standard sbin/bin dirs)
+    // The package database, which knows the versions of the programs its packages own.
+    std::filesystem::path dpkg{"/var/lib/dpkg"};
 };
 
 /// Probes programs, the OVS database (its Open_vSwitch row, then its bridges), the kernel

@@ -75,6 +75,23 @@ TEST(CephReport, EverythingInstalledNoCluster) {
     EXPECT_NE(report["health"]["reason"].get<std::string>().find("no cluster configuration"), std::string::npos);
 }
 
+TEST(CephReport, AVersionFromThePackageDatabaseStandsForTheRelease) {
+    auto observed = full_member();
+    for (auto& p : observed.programs) {
+        p.run.reset();
+        if (p.name == "ceph-mon") p.package_version = "16.2.15";
+    }
+    const Json report = ceph::ceph_report(observed);
+    EXPECT_EQ(report["present"], true) << report.dump(2);
+    EXPECT_TRUE(report["warnings"].empty()) << report["warnings"].dump();
+    EXPECT_EQ(report["programs"]["ceph-mon"]["version"], "16.2.15");
+    EXPECT_EQ(report["programs"]["ceph-mon"]["version_from"], "package");
+    EXPECT_TRUE(report["programs"]["ceph-mon"]["codename"].is_null());  // dpkg does not record it
+    EXPECT_EQ(report["release"]["version"], "16.2.15");
+    EXPECT_EQ(report["release"]["supported"], true);
+    EXPECT_EQ(ceph::ceph_report(full_member())["programs"]["ceph-mon"]["version_from"], "--version");
+}
+
 TEST(CephReport, ClientOnlyMachineIsNotPresent) {
     Json report = ceph::ceph_report(client_only_member());
     EXPECT_EQ(report["present"], false);

@@ -96,6 +96,22 @@ TEST(OvnReport, InstalledWithoutRunningDatabaseIsPresent) {
     EXPECT_EQ(report["bridges"], Json::array());  // OVS did not answer
 }
 
+TEST(OvnReport, AVersionFromThePackageDatabaseSpeaksForItsComponent) {
+    auto observed = debian_member();
+    for (auto& p : observed.programs) {
+        p.run.reset();
+        if (p.name == "ovs-vswitchd") p.package_version = "3.1.0";
+        if (p.name == "ovn-controller") p.package_version = "23.03.1";
+    }
+    const Json report = ovn::ovn_report(observed);
+    EXPECT_EQ(report["present"], true) << report.dump(2);
+    EXPECT_EQ(report["programs"]["ovs-vswitchd"]["version"], "3.1.0");
+    EXPECT_EQ(report["programs"]["ovs-vswitchd"]["version_from"], "package");
+    EXPECT_EQ(report["versions"]["openvswitch"]["version"], "3.1.0");
+    EXPECT_EQ(report["versions"]["ovn"]["version"], "23.03.1");
+    EXPECT_EQ(ovn::ovn_report(debian_member())["programs"]["ovs-vsctl"]["version_from"], "--version");
+}
+
 TEST(OvnReport, MissingProgramsAreReasonsNotErrors) {
     auto observed = debian_member();
     remove_program(observed, "ovn-northd");
