@@ -42,7 +42,6 @@ Json program_fact(const ProgramProbe& probe, bool required, std::optional<CephVe
     if (!probe.package_version.empty()) {
         // dpkg's record of the package that owns the file (no commit or codename there).
         version = CephVersion{probe.package_version, "", "", ""};
-        fact["version_from"] = "package";
     } else if (!probe.run && probe.start_error.empty()) {
         return fact;  // found; its version is not asked (see ceph_programs.hpp)
     } else if (!probe.run) {
@@ -59,7 +58,7 @@ Json program_fact(const ProgramProbe& probe, bool required, std::optional<CephVe
         return fact;
     }
     fact["version"] = version->version;
-    if (!fact.contains("version_from")) fact["version_from"] = "--version";
+    fact["version_from"] = probe.package_version.empty() ? "--version" : "package";
     fact["commit"] = optional_text(version->commit);
     fact["codename"] = optional_text(version->codename);
     fact["release_type"] = optional_text(version->release_type);

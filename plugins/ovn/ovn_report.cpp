@@ -54,7 +54,6 @@ Json program_fact(const ProgramProbe& probe, std::optional<ToolVersion>& version
     if (!probe.package_version.empty()) {
         // dpkg's record of the package that owns the file (no library or schema versions there).
         version = ToolVersion{probe.name, probe.package_version, "", "", ""};
-        fact["version_from"] = "package";
     } else if (!probe.run && probe.start_error.empty()) {
         return fact;  // found; its component's version came from another program (see kOvnPrograms)
     } else if (!probe.run) {
@@ -71,7 +70,7 @@ Json program_fact(const ProgramProbe& probe, std::optional<ToolVersion>& version
         return fact;
     }
     fact["version"] = version->version;
-    if (!fact.contains("version_from")) fact["version_from"] = "--version";
+    fact["version_from"] = probe.package_version.empty() ? "--version" : "package";
     if (!version->ovs_library.empty()) fact["ovs_library"] = version->ovs_library;
     if (!version->db_schema.empty()) fact["db_schema"] = version->db_schema;
     if (!version->sb_db_schema.empty()) fact["sb_db_schema"] = version->sb_db_schema;

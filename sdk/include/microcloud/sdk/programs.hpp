@@ -77,18 +77,16 @@ struct ProgramProbe {
 /// a program whose version another program of the same package already gave). Since ABI 1.0.
 inline ProgramProbe locate_program(std::string_view name, std::string_view package,
                                    const std::vector<std::filesystem::path>& dirs) {
-    ProgramProbe probe{std::string(name), std::string(package), {}, std::nullopt, {}, {}};
+    ProgramProbe probe{std::string(name), std::string(package), {}, std::nullopt, {}};
     if (auto path = find_program(name, dirs)) probe.path = path->string();
     return probe;
 }
 
-/// Looks `name` up in `dirs` and, when found, runs `<path> --version` through `run`, letting the
-/// host answer from an earlier run while the file is unchanged. Since ABI 1.0.
-inline ProgramProbe probe_program(std::string_view name, std::string_view package,
-                                  const std::vector<std::filesystem::path>& dirs, const CommandRunner& run,
-                                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
-    ProgramProbe probe = locate_program(name, package, dirs);
-    if (probe.path.empty()) return probe;
+namespace detail {
+
+// Runs `<probe.path> --version` through `run` (found already), letting the host answer from an
+// earlier run while the file is unchanged; a start failure goes to `start_error`.
+inline void ask_version(ProgramProbe& probe, const CommandRunner& run, std::chrono::milliseconds timeout) {
     CommandOptions options;
     options.timeout = timeout;
     options.cache_while_program_unchanged = true;  // a version only changes with the file
@@ -97,6 +95,17 @@ inline ProgramProbe probe_program(std::string_view name, std::string_view packag
     } catch (const std::exception& e) {
         probe.start_error = e.what();
     }
+}
+
+}  // namespace detail
+
+/// Looks `name` up in `dirs` and, when found, runs `<path> --version` through `run`, letting the
+/// host answer from an earlier run while the file is unchanged. Since ABI 1.0.
+inline ProgramProbe probe_program(std::string_view name, std::string_view package,
+                                  const std::vector<std::filesystem::path>& dirs, const CommandRunner& run,
+                                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    ProgramProbe probe = locate_program(name, package, dirs);
+    if (!probe.path.empty()) detail::ask_version(probe, run, timeout);
     return probe;
 }
 
@@ -196,11 +205,11 @@ inline ProgramProbe probe_program_or_package(std::string_view name, std::string_
                                              const std::filesystem::path& dpkg_dir = "/var/lib/dpkg") {
     ProgramProbe probe = locate_program(name, package, dirs);
     if (probe.path.empty()) return probe;
-    if (auto version = installed_package_version(package, probe.path, dpkg_dir)) {
+    if (auto version = installed_package_version(package, probe.path, dpkg_dir))
         probe.package_version = std::move(*version);
-        return probe;
-    }
-    return probe_program(name, package, dirs, run);
+    else
+        detail::ask_version(probe, run, std::chrono::milliseconds(5000));
+    return probe;
 }
 
 /// The last non-empty line of `text`, trimmed and cut to a readable length ("" when none).
