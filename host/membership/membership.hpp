@@ -131,6 +131,9 @@ public:
     nlohmann::json join(const std::string& token, const std::string& address);
     // Every member: name, address, role, status (ONLINE|OFFLINE), fingerprint, node_id, leader.
     nlohmann::json list();
+    // list()'s rows; with `probe_members` each member is asked whether it answers (its "status": a TLS
+    // request to every member), without it "status" is left out and the rows come from the store alone.
+    nlohmann::json listing(bool probe_members);
     // Takes a member out: its roles handed over, its dqlite node removed, its row gone, its
     // certificate no longer trusted by any member that answers (the others drop it within their
     // upkeep round), and the member told to forget the cluster.
@@ -141,9 +144,6 @@ public:
     void check_removable(const std::string& name, bool force = false);
 
 private:
-    // list()'s rows; with `probe_members` each member is asked whether it answers (its "status"),
-    // without it "status" is left out (the caller learns it otherwise).
-    nlohmann::json listing(bool probe_members);
     struct Runtime;
 
     void start_runtime(const LocalMember& self);
