@@ -1,6 +1,7 @@
 // host/exec/unix_http.cpp - one HTTP request over a unix socket (CLI to daemon, plugins to LXD).
 #include "exec/unix_http.hpp"
 
+#include "common/backoff.hpp"
 #include "common/error.hpp"
 
 #include <httplib.h>
@@ -159,7 +160,7 @@ HttpReply unix_http(const HttpRequest& request) {
     check_request(request);
     const httplib::Request outgoing = to_httplib(request);
     const auto give_up = Clock::now() + request.timeout;
-    auto pause = kFirstRetryPause;
+    Backoff pause(kFirstRetryPause, kLongestRetryPause);
     while (true) {
         httplib::Client client(request.socket, 80);  // with AF_UNIX the host is the path; port unused
         client.set_address_family(AF_UNIX);
@@ -173,9 +174,8 @@ HttpReply unix_http(const HttpRequest& request) {
 
         const int connect_error = result.error() == httplib::Error::Connection ? connect_errno(request.socket) : -1;
         if (result.error() == httplib::Error::Connection && transient(connect_error) &&
-            Clock::now() + pause < give_up) {
-            std::this_thread::sleep_for(pause);
-            pause = std::min(pause * 2, kLongestRetryPause);
+            Clock::now() + pause.peek() < give_up) {
+            pause.sleep();
             continue;
         }
         const std::string reason = failure_reason(result.error(), connect_error, request);

@@ -1,6 +1,7 @@
 // host/membership/config_change.cpp - retrying a raft configuration change while another commits.
 #include "membership/config_change.hpp"
 
+#include "common/backoff.hpp"
 #include "common/error.hpp"
 
 #include <algorithm>
@@ -12,7 +13,7 @@ namespace microcloud::host::membership {
 void change_configuration(store::Store& store, const std::function<void(cluster::Client&)>& change,
                           std::chrono::milliseconds patience) {
     const auto give_up = std::chrono::steady_clock::now() + patience;
-    std::chrono::milliseconds pause{20};
+    Backoff pause(std::chrono::milliseconds(20), std::chrono::milliseconds(500));
     for (;;) {
         try {
             store.run([&](store::Session& session) { change(session.client()); });
@@ -20,10 +21,9 @@ void change_configuration(store::Store& store, const std::function<void(cluster:
         } catch (const Error& error) {
             const bool busy =
                 std::string(error.what()).find("configuration change is already in progress") != std::string::npos;
-            if (!busy || std::chrono::steady_clock::now() + pause >= give_up) throw;
+            if (!busy || std::chrono::steady_clock::now() + pause.peek() >= give_up) throw;
         }
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(500));
+        pause.sleep();
     }
 }
 

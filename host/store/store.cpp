@@ -2,6 +2,7 @@
 // busy databases, and the typed operations as one-statement runs or transactions.
 #include "store/store.hpp"
 
+#include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "store/transaction.hpp"
 
@@ -48,7 +49,7 @@ void Store::execute(bool transactional, const std::function<void(Session&)>& bod
     std::lock_guard lock(mutex_);
     bool reconnected = false;
     const auto busy_until = std::chrono::steady_clock::now() + options_.busy_timeout;
-    std::chrono::milliseconds pause = kFirstBusyPause;
+    Backoff pause(kFirstBusyPause, kLongestBusyPause);
     for (;;) {
         try {
             cluster::Client& client = connected();
@@ -69,8 +70,7 @@ void Store::execute(bool transactional, const std::function<void(Session&)>& bod
                 continue;
             }
             if (is_busy(error) && std::chrono::steady_clock::now() < busy_until) {
-                std::this_thread::sleep_for(pause);
-                pause = std::min(pause * 2, kLongestBusyPause);
+                pause.sleep();
                 continue;
             }
             throw;
