@@ -1,6 +1,7 @@
 // host/discovery/lookup.cpp - the probe/collect loop of a joiner looking for its initiator.
 #include "discovery/lookup.hpp"
 
+#include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "discovery/multicast_socket.hpp"
 
@@ -74,7 +75,7 @@ std::optional<ServerInfo> accepted(const LookupOptions& options, const Datagram&
 LookupResult lookup(const LookupOptions& options) {
     const MulticastSocket socket = MulticastSocket::sender(options.on.endpoint);
     const std::string probe = encode_probe(Probe{options.expected_version});
-    const auto interval = std::max(options.probe_interval, milliseconds(1));
+    Backoff interval(options.first_probe_interval, options.probe_interval);
     const auto deadline = Clock::now() + options.timeout;
     auto next_probe = Clock::now();
     Tally tally;
@@ -87,7 +88,7 @@ LookupResult lookup(const LookupOptions& options) {
         if (now >= next_probe) {
             socket.send_to_group(probe, options.port);
             ++tally.probes_sent;
-            next_probe = now + interval;
+            next_probe = now + interval.take();
         }
         auto wait = std::chrono::duration_cast<milliseconds>(std::min(next_probe, deadline) - now);
         if (options.cancelled) wait = std::min(wait, kCancelSlice);  // a cancel is seen within a slice

@@ -1,4 +1,5 @@
-// host/discovery/lookup.hpp - the joiner side of discovery: probe every second, take the first fitting reply.
+// host/discovery/lookup.hpp - the joiner side of discovery: probe (soon, then every second), take the first
+// fitting reply.
 #pragma once
 
 #include "discovery/announcement.hpp"
@@ -14,6 +15,10 @@ namespace microcloud::host::discovery {
 struct LookupOptions {
     ChosenInterface on;  // where to probe (see interface_choice.hpp)
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    // The first probe goes at once, the second after first_probe_interval, and each wait after that is
+    // twice the one before, up to probe_interval: a joiner started with its initiator (whose session
+    // opens a moment later) finds it within a few hundred milliseconds, not a whole interval later.
+    std::chrono::milliseconds first_probe_interval{100};
     std::chrono::milliseconds probe_interval{std::chrono::seconds(1)};
     std::string expected_version{kFormatVersion};
     std::uint16_t port = kPort;
@@ -30,7 +35,8 @@ struct LookupResult {
     int probes_sent = 0;
 };
 
-// Multicasts a probe at once and then every probe_interval until a reply that parses, carries the
+// Multicasts a probe at once and then at growing intervals (first_probe_interval, doubling up to
+// probe_interval) until a reply that parses, carries the
 // expected version and satisfies `match` arrives, and returns it. Throws:
 //  - Error("discovery_version_mismatch") with upstream's text for a reply of another version;
 //  - Error("discovery_nothing_heard") naming the interface, its address and subnet, how long it

@@ -2,6 +2,7 @@
 #include "formation/joiner.hpp"
 
 #include "api/envelope.hpp"
+#include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "discovery/lookup.hpp"
 #include "formation/session_messages.hpp"
@@ -9,9 +10,15 @@
 #include "transport/peer_client.hpp"
 #include "trust/passphrase.hpp"
 
-#include <thread>
-
 namespace microcloud::host::formation {
+namespace {
+
+// A joiner started with its initiator asks again soon (the initiator's session opens a moment after
+// its daemon answers), then once a second.
+constexpr std::chrono::milliseconds kFirstRetry{100};
+constexpr std::chrono::milliseconds kLongestRetry{1000};
+
+}  // namespace
 
 nlohmann::json join_through_session(membership::Membership& membership, const JoinerOptions& options) {
     const auto say = [&](const std::string& line) {
@@ -25,6 +32,7 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
         // The initiator may start a moment after its joiners: asked again until the lookup timeout.
         say("Looking for the initiator at " + initiator.address);
         const auto deadline = std::chrono::steady_clock::now() + options.lookup_timeout;
+        Backoff pause(kFirstRetry, kLongestRetry);
         for (;;) {
             try {
                 initiator.fingerprint = transport::fetch_server_fingerprint(
@@ -33,12 +41,12 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
             } catch (const Error& error) {
                 if (options.cancelled && options.cancelled())
                     throw Error("cancelled", "The join was cancelled while looking for the initiator");
-                if (std::chrono::steady_clock::now() + std::chrono::seconds(1) >= deadline)
+                if (std::chrono::steady_clock::now() + pause.peek() >= deadline)
                     throw Error(error.code(),
                                 "No initiator answered at " + initiator.address + " within the lookup timeout: " +
                                     error.what(),
                                 {{"address", initiator.address}});
-                std::this_thread::sleep_for(std::chrono::seconds(1));
+                pause.sleep();
             }
         }
         initiator.name = initiator.address;
@@ -68,6 +76,7 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
     // its session: asked again until the lookup timeout (multicast finds only open sessions).
     const auto session_deadline = std::chrono::steady_clock::now() + options.lookup_timeout;
     nlohmann::json metadata;
+    Backoff pause(kFirstRetry, kLongestRetry);
     for (;;) {
         const transport::PeerResponse reply = transport::peer_request(initiator.address, "POST", "/1.0/session/join",
                                                                       seal(key, to_json(intent)), client);
@@ -81,11 +90,11 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
                                         (error.code() == "session_not_found" ||
                                          std::string(error.what()) == "There is no active session") &&
                                         !options.initiator_address.empty() &&
-                                        std::chrono::steady_clock::now() + std::chrono::seconds(1) < session_deadline;
+                                        std::chrono::steady_clock::now() + pause.peek() < session_deadline;
             if (!no_session_yet) throw;
             if (options.cancelled && options.cancelled())
                 throw Error("cancelled", "The join was cancelled while waiting for the initiator's session");
-            std::this_thread::sleep_for(std::chrono::seconds(1));
+            pause.sleep();
         }
     }
     trust::FreshnessGuard guard;
