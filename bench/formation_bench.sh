@@ -2,7 +2,8 @@
 # bench/formation_bench.sh - host-only formation by preseed in a lab: time from the first
 # `microcloud preseed` to every member ONLINE, for 10 and 50 members, with the joiners all at once
 # (this project) and one at a time (upstream's order), measured in the same run; prints the times,
-# the ratios, how the time grows from 10 to 50, the phases of the largest parallel formation and
+# the ratios, how the time grows from 10 to 50, the CPU the whole machine used during each formation
+# (and so the highest ratio its cores allow), the phases of the largest parallel formation and
 # the idle RSS and threads of a voter's and a spare's microcloudd at each size, and how long
 # `microcloud status` (every member's plugins asked) takes on the formed cloud against
 # `microcloud cluster list` (membership only).
@@ -47,12 +48,13 @@ status_times() {
 
 # form N MODE: prints the milliseconds from the first preseed to all N members ONLINE.
 form() {
-  local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=()
+  local n=$1 mode=$2 file=$tmp/preseed.yaml start i pids=() mark busy
   lab down >/dev/null 2>&1 || true
   lab up --members "$n" --disks 0 --build-dir "$build" --disable-plugin fan >/dev/null
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "lookup_timeout: 10m"; echo "session_passphrase: a b c d"; echo "session_timeout: 30m"; echo "systems:"
     for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"
+  mark=$(cpu_mark "")
   start=$(now_ms)
   lab exec m1 -- microcloud preseed --format json <"$file" >"$tmp/m1.json" 2>"$tmp/m1.out" &
   pids+=($!)
@@ -68,6 +70,8 @@ form() {
   until lab exec m1 -- microcloud cluster list --format json |
     jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
   echo $(($(now_ms) - start))
+  read -r busy _ <<<"$(cpu_mark "")"
+  echo $((busy - ${mark%% *})) >"$tmp/cpu-$n.$mode"
   keep_phases "$n members, joins $mode"
   if [ "$mode" = parallel ]; then idle_memory "$n"; status_times "$n"; fi
   return 0
@@ -93,6 +97,20 @@ if [ "${#sizes[@]}" -ge 2 ]; then
     printf "from %d to %d members (%.1fx the members): parallel took %.2fx as long, one-by-one %.2fx\n",
       a, b, b / a, pb / pa, sb / sa }'
 fi
+echo
+# What the machine's cores allow: were the joins all at once to need no more CPU than one at a time,
+# they could not take less than the one-at-a-time run's CPU spread over every core. Its wall time
+# over that is the highest ratio this machine can show.
+cores=$(nproc)
+echo "CPU of the whole machine during each formation ($cores cores; busy = CPU s / wall s):"
+printf '%-10s %16s %10s %16s %10s %12s\n' members "parallel CPU s" busy "one-by-one CPU s" busy "ratio bound"
+hz=$(getconf CLK_TCK)
+for n in "${sizes[@]}"; do
+  awk -v n="$n" -v pc="$(cat "$tmp/cpu-$n.parallel")" -v sc="$(cat "$tmp/cpu-$n.serial")" -v hz="$hz" \
+      -v pw="${took[$n.parallel]}" -v sw="${took[$n.serial]}" -v cores="$cores" 'BEGIN {
+    printf "%-10s %16.2f %10.2f %16.2f %10.2f %11.2fx\n", n, pc / hz, pc / hz / (pw / 1000),
+      sc / hz, sc / hz / (sw / 1000), (sw / 1000) / (sc / hz / cores) }'
+done
 echo
 phase_table "${sizes[-1]} members, joins parallel"
 echo
