@@ -4,6 +4,7 @@
 
 #include "formation/formation_journal.hpp"
 
+#include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "discovery/interface_choice.hpp"
 #include "formation/initiator_session.hpp"
@@ -20,6 +21,11 @@
 
 namespace microcloud::host::formation {
 namespace {
+
+// How the initiator waits for its joiners to answer and for the roles to settle: again after 20 ms,
+// then doubling, at most every 200 ms.
+constexpr std::chrono::milliseconds kFirstCheck{20};
+constexpr std::chrono::milliseconds kLongestCheck{200};
 
 std::vector<std::string> local_ipv4(const nlohmann::json& facts) {
     std::vector<std::string> out;
@@ -269,20 +275,25 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             }
             // Admitted joiners are still joining. Until every one has its row, the store alone is read:
             // asking every member whether it answers is a TLS request to each, and at 50 members
-            // joining together that, five times a second, was a fifth of the formation's CPU.
+            // joining together that, five times a second, was a fifth of the formation's CPU. A member
+            // whose row is there answers a moment later (its listener starts after its join): asked
+            // again soon, then less often.
             std::set<std::string> online;
+            Backoff until_present(kFirstCheck, kLongestCheck);
+            Backoff until_online(kFirstCheck, kLongestCheck);
             for (;;) {  // at least once, also when the deadline has passed
                 stop_if_cancelled();
                 online.clear();
                 std::set<std::string> present;
-                for (const auto& member : context.membership.listing(false))
-                    present.insert(member.value("name", ""));
+                for (const auto& member : context.membership.listing(false)) present.insert(member.value("name", ""));
                 const bool past = std::chrono::steady_clock::now() >= deadline;
-                if (past || std::includes(present.begin(), present.end(), expected.begin(), expected.end()))
+                const bool all_present =
+                    std::includes(present.begin(), present.end(), expected.begin(), expected.end());
+                if (past || all_present)
                     for (const auto& member : context.membership.list())
                         if (member.value("status", "") == "ONLINE") online.insert(member.value("name", ""));
                 if (std::includes(online.begin(), online.end(), expected.begin(), expected.end()) || past) break;
-                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                (all_present ? until_online : until_present).sleep();
             }
             std::string missing;
             for (const auto& name : expected)
@@ -296,6 +307,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
         say("All " + std::to_string(expected.size() + 1) + " systems are members");
         step = "wait for the roles to settle";
         const std::size_t voters_wanted = std::min<std::size_t>(expected.size() + 1, 3);
+        Backoff until_settled(kFirstCheck, kLongestCheck);
         for (const auto settle_until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
              std::chrono::steady_clock::now() < settle_until;) {
             stop_if_cancelled();
@@ -304,7 +316,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
                 voters += member.value("role", "") == "voter" ? 1 : 0;
             if (voters >= voters_wanted) break;
             context.membership.wake_upkeep();  // when this member leads, the roles change now
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            until_settled.sleep();
         }
         say("Roles settled: " + std::to_string(voters_wanted) + " voter(s)");
         step = "choose the disks";
