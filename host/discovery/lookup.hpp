@@ -36,8 +36,8 @@ struct LookupResult {
 };
 
 // Multicasts a probe at once and then at growing intervals (first_probe_interval, doubling up to
-// probe_interval) until a reply that parses, carries the
-// expected version and satisfies `match` arrives, and returns it. Throws:
+// probe_interval) until a reply that parses, carries the expected version and satisfies `match`
+// arrives, and returns it. Throws:
 //  - Error("discovery_version_mismatch") with upstream's text for a reply of another version;
 //  - Error("discovery_nothing_heard") naming the interface, its address and subnet, how long it
 //    listened and how many probes it sent (plus replies that did not match or did not parse);

@@ -275,7 +275,7 @@ nlohmann::json run_preseed(const std::string& yaml_text, bool dry_run, const Pre
             }
             // Admitted joiners are still joining. Until every one has its row, the store alone is read:
             // asking every member whether it answers is a TLS request to each, and at 50 members
-            // joining together that, five times a second, was a fifth of the formation's CPU. A member
+            // joining together that, five times a second, was a seventh of the daemons' CPU. A member
             // whose row is there answers a moment later (its listener starts after its join): asked
             // again soon, then less often.
             std::set<std::string> online;
