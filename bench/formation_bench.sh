@@ -54,7 +54,7 @@ form() {
   { echo "initiator: m1"; echo "lookup_subnet: $(lab status --format json | jq -r .subnet)"
     echo "lookup_timeout: 10m"; echo "session_passphrase: a b c d"; echo "session_timeout: 30m"; echo "systems:"
     for i in $(seq 1 "$n"); do echo "- name: m$i"; done; } >"$file"
-  mark=$(cpu_mark "")
+  read -r mark _ <<<"$(cpu_mark "")"
   start=$(now_ms)
   lab exec m1 -- microcloud preseed --format json <"$file" >"$tmp/m1.json" 2>"$tmp/m1.out" &
   pids+=($!)
@@ -71,7 +71,7 @@ form() {
     jq -e "length == $n and all(.status == \"ONLINE\")" >/dev/null; do sleep 0.1; done
   echo $(($(now_ms) - start))
   read -r busy _ <<<"$(cpu_mark "")"
-  echo $((busy - ${mark%% *})) >"$tmp/cpu-$n.$mode"
+  echo $((busy - mark)) >"$tmp/cpu-$n.$mode"
   keep_phases "$n members, joins $mode"
   if [ "$mode" = parallel ]; then idle_memory "$n"; status_times "$n"; fi
   return 0

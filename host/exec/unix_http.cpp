@@ -13,7 +13,6 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include <sys/socket.h>
 #include <sys/un.h>

@@ -14,7 +14,7 @@ namespace microcloud::host::formation {
 namespace {
 
 // A joiner started with its initiator asks again soon (the initiator's session opens a moment after
-// its daemon answers), then once a second.
+// its daemon answers), then once a second: its multicast probes and its requests alike.
 constexpr std::chrono::milliseconds kFirstRetry{100};
 constexpr std::chrono::milliseconds kLongestRetry{1000};
 
@@ -54,6 +54,8 @@ nlohmann::json join_through_session(membership::Membership& membership, const Jo
         discovery::LookupOptions lookup;
         lookup.on = options.on;
         lookup.timeout = options.lookup_timeout;
+        lookup.first_probe_interval = kFirstRetry;
+        lookup.probe_interval = kLongestRetry;
         lookup.cancelled = options.cancelled;
         if (!options.initiator_name.empty())
             lookup.match = [&](const discovery::ServerInfo& info) { return info.name == options.initiator_name; };

@@ -4,9 +4,7 @@
 #include "common/backoff.hpp"
 #include "common/error.hpp"
 
-#include <algorithm>
 #include <string>
-#include <thread>
 
 namespace microcloud::host::membership {
 

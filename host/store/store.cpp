@@ -6,7 +6,6 @@
 #include "common/error.hpp"
 #include "store/transaction.hpp"
 
-#include <thread>
 
 namespace microcloud::host::store {
 namespace {

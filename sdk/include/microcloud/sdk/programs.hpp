@@ -84,6 +84,9 @@ inline ProgramProbe locate_program(std::string_view name, std::string_view packa
 
 namespace detail {
 
+// How long a `--version` run may take.
+inline constexpr std::chrono::milliseconds kVersionTimeout{5000};
+
 // Runs `<probe.path> --version` through `run` (found already), letting the host answer from an
 // earlier run while the file is unchanged; a start failure goes to `start_error`.
 inline void ask_version(ProgramProbe& probe, const CommandRunner& run, std::chrono::milliseconds timeout) {
@@ -103,7 +106,7 @@ inline void ask_version(ProgramProbe& probe, const CommandRunner& run, std::chro
 /// host answer from an earlier run while the file is unchanged. Since ABI 1.0.
 inline ProgramProbe probe_program(std::string_view name, std::string_view package,
                                   const std::vector<std::filesystem::path>& dirs, const CommandRunner& run,
-                                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+                                  std::chrono::milliseconds timeout = detail::kVersionTimeout) {
     ProgramProbe probe = locate_program(name, package, dirs);
     if (!probe.path.empty()) detail::ask_version(probe, run, timeout);
     return probe;
@@ -208,7 +211,7 @@ inline ProgramProbe probe_program_or_package(std::string_view name, std::string_
     if (auto version = installed_package_version(package, probe.path, dpkg_dir))
         probe.package_version = std::move(*version);
     else
-        detail::ask_version(probe, run, std::chrono::milliseconds(5000));
+        detail::ask_version(probe, run, detail::kVersionTimeout);
     return probe;
 }
 
